@@ -1,0 +1,108 @@
+import Database from 'better-sqlite3';
+import { AccountsRepository } from './accounts-repository';
+import { ApiKeysRepository } from './api-keys-repository';
+import { FamilyBlocksRepository } from './family-blocks-repository';
+import { applyMigrations, inspectAndBackUp } from './migrate';
+import { MIGRATIONS, type Migration } from './migrations';
+import { QuotaRepository } from './quota-repository';
+import { RegistryRepository } from './registry-repository';
+import { RequestsRepository } from './requests-repository';
+import { ResponseOwnersRepository } from './response-owners-repository';
+import { SettingsRepository } from './settings-repository';
+import { StickyRepository } from './sticky-repository';
+
+/** The database file name inside the data dir. */
+export const DATABASE_FILE_NAME = 'codex-pool.sqlite';
+
+/** Options of {@link openStore}. */
+export interface OpenStoreOptions {
+  /** Path of the SQLite file (normally `<dataDir>/codex-pool.sqlite`); created when missing. */
+  path: string;
+  /** Clock in epoch seconds, used for timestamps the store fills in. */
+  now?: () => number;
+  /** Receives notices (backups taken, values skipped). */
+  log?: (msg: string) => void;
+  /**
+   * The migration list; defaults to this build's. Tests pass a longer or altered list to exercise
+   * upgrades, backups and checksum checks.
+   */
+  migrations?: readonly Migration[];
+  /** How long a write waits for a lock held by another connection (ms). */
+  busyTimeoutMs?: number;
+}
+
+/** The opened database and its repositories. One owner per process. */
+export interface Store {
+  readonly path: string;
+  /** Schema version after migrations. */
+  readonly schemaVersion: number;
+  readonly accounts: AccountsRepository;
+  readonly quota: QuotaRepository;
+  readonly requests: RequestsRepository;
+  readonly settings: SettingsRepository;
+  readonly sticky: StickyRepository;
+  readonly responseOwners: ResponseOwnersRepository;
+  readonly apiKeys: ApiKeysRepository;
+  readonly registry: RegistryRepository;
+  readonly familyBlocks: FamilyBlocksRepository;
+  /**
+   * Runs `fn` in a transaction (a savepoint when already inside one); a throw rolls it back. `fn` must be
+   * synchronous: better-sqlite3 transactions cannot span an await.
+   */
+  transaction<T>(fn: () => T): T;
+  /** Checkpoints the WAL and closes the file. Queued writes are not flushed here; flush the queue first. */
+  close(): void;
+}
+
+const defaultNow = (): number => Math.floor(Date.now() / 1000);
+
+/**
+ * Opens (creating or migrating) the database. An existing file is checked read-only first: a damaged
+ * file, a schema from a newer build, or a changed migration throws {@link StoreError} and leaves the file
+ * untouched; a database that needs migrating is copied to `<file>.bak-v<old>-<stamp>` beforehand.
+ */
+export function openStore(options: OpenStoreOptions): Store {
+  const now = options.now ?? defaultNow;
+  const log = options.log ?? (() => {});
+  const migrations = options.migrations ?? MIGRATIONS;
+  const { version, pending } = inspectAndBackUp({ path: options.path, migrations, now, log });
+
+  const db = new Database(options.path);
+  let schemaVersion: number;
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
+    schemaVersion = applyMigrations(db, options.path, version, pending, now);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+
+  let closed = false;
+  return {
+    path: options.path,
+    schemaVersion,
+    accounts: new AccountsRepository(db, now),
+    quota: new QuotaRepository(db),
+    requests: new RequestsRepository(db),
+    settings: new SettingsRepository(db, log),
+    sticky: new StickyRepository(db, now),
+    responseOwners: new ResponseOwnersRepository(db, now),
+    apiKeys: new ApiKeysRepository(db, now),
+    registry: new RegistryRepository(db),
+    familyBlocks: new FamilyBlocksRepository(db),
+    transaction: <T>(fn: () => T): T => db.transaction(fn)(),
+    close(): void {
+      if (closed) return;
+      closed = true;
+      try {
+        // Folding the WAL back keeps the file self-contained for backups and copies made while we are down.
+        db.pragma('wal_checkpoint(TRUNCATE)');
+      } finally {
+        db.close();
+      }
+    },
+  };
+}

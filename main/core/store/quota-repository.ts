@@ -1,0 +1,107 @@
+import type Database from 'better-sqlite3';
+import type { UsageSample, UsageWindow } from '../../../shared/domain';
+import type { LatestSample } from './types';
+
+interface SampleRow {
+  account_id: string;
+  family: string;
+  recorded_at: number;
+  primary_used_percent: number | null;
+  primary_window_minutes: number | null;
+  primary_reset_at: number | null;
+  secondary_used_percent: number | null;
+  secondary_window_minutes: number | null;
+  secondary_reset_at: number | null;
+  credits_has: number | null;
+  credits_unlimited: number | null;
+  credits_balance: string | null;
+  limit_name: string | null;
+}
+
+const COLUMNS = `account_id, family, recorded_at, primary_used_percent, primary_window_minutes, primary_reset_at,
+  secondary_used_percent, secondary_window_minutes, secondary_reset_at, credits_has, credits_unlimited,
+  credits_balance, limit_name`;
+
+function windowOf(used: number | null, minutes: number | null, resetAt: number | null): UsageWindow | null {
+  if (used === null || minutes === null) return null;
+  return { usedPercent: used, windowMinutes: minutes, resetAt };
+}
+
+function toSample(row: SampleRow): UsageSample {
+  return {
+    family: row.family,
+    primary: windowOf(row.primary_used_percent, row.primary_window_minutes, row.primary_reset_at),
+    secondary: windowOf(row.secondary_used_percent, row.secondary_window_minutes, row.secondary_reset_at),
+    credits:
+      row.credits_has === null
+        ? null
+        : {
+            hasCredits: row.credits_has === 1,
+            unlimited: row.credits_unlimited === 1,
+            balance: row.credits_balance,
+          },
+    limitName: row.limit_name,
+    recordedAt: row.recorded_at,
+  };
+}
+
+const int = (n: number | null | undefined): number | null =>
+  n === null || n === undefined ? null : Math.round(n);
+const flag = (b: boolean | undefined): number | null => (b === undefined ? null : b ? 1 : 0);
+
+/** The `quota_samples` history and its `quota_latest` companion (kept by a trigger). */
+export class QuotaRepository {
+  private readonly insertStmt: Database.Statement;
+
+  constructor(private readonly db: Database.Database) {
+    this.insertStmt = db.prepare(`INSERT INTO quota_samples (${COLUMNS}) VALUES (
+      @account_id, @family, @recorded_at, @primary_used_percent, @primary_window_minutes, @primary_reset_at,
+      @secondary_used_percent, @secondary_window_minutes, @secondary_reset_at, @credits_has, @credits_unlimited,
+      @credits_balance, @limit_name)`);
+  }
+
+  /** Records one sample; the latest-per-family view follows unless the sample is older than the one it has. */
+  insert(accountId: string, sample: UsageSample): void {
+    const credits = sample.credits ?? null;
+    const row: SampleRow = {
+      account_id: accountId,
+      family: sample.family,
+      recorded_at: Math.floor(sample.recordedAt),
+      primary_used_percent: sample.primary?.usedPercent ?? null,
+      primary_window_minutes: int(sample.primary?.windowMinutes),
+      primary_reset_at: int(sample.primary?.resetAt),
+      secondary_used_percent: sample.secondary?.usedPercent ?? null,
+      secondary_window_minutes: int(sample.secondary?.windowMinutes),
+      secondary_reset_at: int(sample.secondary?.resetAt),
+      credits_has: flag(credits?.hasCredits),
+      credits_unlimited: flag(credits?.unlimited),
+      credits_balance: credits?.balance ?? null,
+      limit_name: sample.limitName ?? null,
+    };
+    this.insertStmt.run(row);
+  }
+
+  /** The newest sample of every (account, family): one read of a table with one row per pair. */
+  latest(): LatestSample[] {
+    const rows = this.db
+      .prepare(`SELECT ${COLUMNS} FROM quota_latest ORDER BY account_id, family`)
+      .all() as SampleRow[];
+    return rows.map((row) => ({ accountId: row.account_id, sample: toSample(row) }));
+  }
+
+  /** Samples of one family since `since` (epoch s, inclusive), oldest first, for charts. */
+  history(accountId: string, family: string, since: number): UsageSample[] {
+    const rows = this.db
+      .prepare(
+        `SELECT ${COLUMNS} FROM quota_samples WHERE account_id = ? AND family = ? AND recorded_at >= ?
+         ORDER BY recorded_at, id`,
+      )
+      .all(accountId, family, since) as SampleRow[];
+    return rows.map(toSample);
+  }
+
+  /** Deletes history older than `olderThan` (epoch s); the latest sample per family is kept. Returns rows deleted. */
+  prune(olderThan: number): number {
+    return this.db.prepare('DELETE FROM quota_samples WHERE recorded_at < ?').run(olderThan).changes;
+  }
+}

@@ -1,0 +1,103 @@
+import type Database from 'better-sqlite3';
+import type { RequestLogEntry, RequestLogInput } from './types';
+
+interface RequestRow {
+  id: number;
+  started_at: number;
+  account_id: string | null;
+  route: string;
+  model: string | null;
+  status: number | null;
+  latency_ms: number | null;
+  ttfb_ms: number | null;
+  input_tokens: number | null;
+  output_tokens: number | null;
+  cached_tokens: number | null;
+  reasoning_tokens: number | null;
+  error_code: string | null;
+  reason: string | null;
+  attempts: number;
+  stream: number;
+}
+
+function toEntry(row: RequestRow): RequestLogEntry {
+  return {
+    id: row.id,
+    startedAt: row.started_at,
+    accountId: row.account_id,
+    route: row.route,
+    model: row.model,
+    status: row.status,
+    latencyMs: row.latency_ms,
+    ttfbMs: row.ttfb_ms,
+    inputTokens: row.input_tokens,
+    outputTokens: row.output_tokens,
+    cachedTokens: row.cached_tokens,
+    reasoningTokens: row.reasoning_tokens,
+    errorCode: row.error_code,
+    reason: row.reason,
+    attempts: row.attempts,
+    stream: row.stream === 1,
+  };
+}
+
+const int = (n: number | null): number | null => (n === null ? null : Math.round(n));
+
+/** The `request_log` table: written in batches off the hot path, pruned by age. */
+export class RequestsRepository {
+  private readonly insertStmt: Database.Statement;
+
+  constructor(private readonly db: Database.Database) {
+    this.insertStmt =
+      db.prepare(`INSERT INTO request_log (started_at, account_id, route, model, status, latency_ms,
+      ttfb_ms, input_tokens, output_tokens, cached_tokens, reasoning_tokens, error_code, reason, attempts, stream)
+      VALUES (@startedAt, @accountId, @route, @model, @status, @latencyMs, @ttfbMs, @inputTokens, @outputTokens,
+      @cachedTokens, @reasoningTokens, @errorCode, @reason, @attempts, @stream)`);
+  }
+
+  /** Inserts rows in one transaction. */
+  insertMany(rows: readonly RequestLogInput[]): void {
+    this.db.transaction(() => {
+      for (const row of rows) {
+        this.insertStmt.run({
+          ...row,
+          startedAt: Math.round(row.startedAt),
+          status: int(row.status),
+          latencyMs: int(row.latencyMs),
+          ttfbMs: int(row.ttfbMs),
+          inputTokens: int(row.inputTokens),
+          outputTokens: int(row.outputTokens),
+          cachedTokens: int(row.cachedTokens),
+          reasoningTokens: int(row.reasoningTokens),
+          attempts: Math.round(row.attempts),
+          stream: row.stream ? 1 : 0,
+        });
+      }
+    })();
+  }
+
+  /** The newest `limit` entries, newest first; pass the last id seen as `beforeId` for the next page. */
+  recent(limit: number, beforeId?: number): RequestLogEntry[] {
+    const n = Math.max(0, Math.floor(limit));
+    const rows = (
+      beforeId === undefined
+        ? this.db.prepare('SELECT * FROM request_log ORDER BY id DESC LIMIT ?').all(n)
+        : this.db.prepare('SELECT * FROM request_log WHERE id < ? ORDER BY id DESC LIMIT ?').all(beforeId, n)
+    ) as RequestRow[];
+    return rows.map(toEntry);
+  }
+
+  /** Deletes entries that started before `olderThanMs` (epoch ms). Returns rows deleted. */
+  prune(olderThanMs: number): number {
+    return this.db.prepare('DELETE FROM request_log WHERE started_at < ?').run(olderThanMs).changes;
+  }
+
+  /** How many requests started at or after `sinceMs` (epoch ms). */
+  countSince(sinceMs: number): number {
+    return (
+      this.db.prepare('SELECT count(*) AS n FROM request_log WHERE started_at >= ?').get(sinceMs) as {
+        n: number;
+      }
+    ).n;
+  }
+}
