@@ -11,8 +11,13 @@ import { builtinModules } from 'node:module';
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 
-const restrict = (patterns, message) => ({
-  'no-restricted-imports': ['error', { patterns: [{ group: patterns, message }] }],
+// Exact module names go in `paths` (a pattern like 'domain' would also match the relative '../domain');
+// folder globs go in `patterns`.
+const restrict = (names, patterns, message) => ({
+  'no-restricted-imports': [
+    'error',
+    { paths: names.map((name) => ({ name, message })), patterns: [{ group: patterns, message }] },
+  ],
 });
 
 export default tseslint.config(
@@ -39,7 +44,8 @@ export default tseslint.config(
   {
     files: ['shared/**/*.ts'],
     rules: restrict(
-      [...nodeBuiltins, 'electron', 'react', 'react-dom', '**/main/**', '**/renderer/**', 'better-sqlite3', 'undici'],
+      [...nodeBuiltins, 'electron', 'react', 'react-dom', 'better-sqlite3', 'undici'],
+      ['**/main/**', '**/renderer/**'],
       'shared/ is plain TypeScript: no platform APIs, no main/ or renderer/ code.',
     ),
   },
@@ -47,14 +53,16 @@ export default tseslint.config(
     files: ['renderer/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
     rules: restrict(
-      [...nodeBuiltins, 'electron', '**/main/**', 'better-sqlite3', 'undici'],
+      [...nodeBuiltins, 'electron', 'better-sqlite3', 'undici'],
+      ['**/main/**'],
       'renderer/ talks to the core over HTTP only; it may import shared/ and browser packages.',
     ),
   },
   {
     files: ['main/core/**/*.ts'],
     rules: restrict(
-      ['electron', '**/desktop/**', '**/renderer/**'],
+      ['electron'],
+      ['**/desktop/**', '**/renderer/**'],
       'main/core/ must run under plain Node: Electron capabilities are injected by main/desktop.',
     ),
   },

@@ -1,0 +1,75 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Health } from '../../../shared/api';
+import type { Handler, Params, Route } from '../http/router';
+import { sendJson } from '../http/respond';
+import { HttpError } from '../http/http-error';
+import { authorizeAdmin, isAllowedHost, type GuardOptions } from './guard';
+import { SESSION_COOKIE } from './sessions';
+
+/** Headers on every admin response: no sniffing, no framing by other sites, no referrer leaks. */
+const SECURITY_HEADERS: Record<string, string> = {
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+};
+
+/** Wraps a handler so it runs only for an authorised admin caller. Every `/api` route goes through this. */
+export function adminOnly(guard: GuardOptions, handler: Handler): Handler {
+  return (req: IncomingMessage, res: ServerResponse, params: Params) => {
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+    authorizeAdmin(req, guard);
+    return handler(req, res, params);
+  };
+}
+
+/** Wraps a public handler (health, login) with the Host check only: no credentials, still no rebinding. */
+export function hostChecked(guard: GuardOptions, handler: Handler): Handler {
+  return (req, res, params) => {
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+    if (!isAllowedHost(req.headers.host, guard)) {
+      throw new HttpError(421, 'misdirected_request', 'This server does not answer to that host name.');
+    }
+    return handler(req, res, params);
+  };
+}
+
+/** What the base admin routes need. */
+export interface AdminContext {
+  guard: GuardOptions;
+  version: string;
+  demo: boolean;
+}
+
+/** The admin API's first routes: health, and the dashboard login that trades a one-time code for a cookie. */
+export function baseAdminRoutes(ctx: AdminContext): Route[] {
+  const health: Health = { ok: true, version: ctx.version, demo: ctx.demo };
+  return [
+    // Health is public (monitors and the CLI probe it before they have a token); it reveals only the version.
+    {
+      method: 'GET',
+      path: '/api/health',
+      handler: hostChecked(ctx.guard, (_req, res) => sendJson(res, 200, health)),
+    },
+    {
+      method: 'GET',
+      path: '/login',
+      handler: hostChecked(ctx.guard, (req, res) => {
+        const code = new URL(req.url ?? '/', 'http://localhost').searchParams.get('code') ?? '';
+        const session = ctx.guard.sessions.redeem(code);
+        if (!session) {
+          throw new HttpError(
+            401,
+            'login_code_invalid',
+            'This login link has expired or was already used. Restart Codex Pool to print a new one.',
+          );
+        }
+        res.writeHead(303, {
+          location: '/',
+          'set-cookie': `${SESSION_COOKIE}=${session}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${30 * 24 * 3600}`,
+          'cache-control': 'no-store',
+        });
+        res.end();
+      }),
+    },
+  ];
+}

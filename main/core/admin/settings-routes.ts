@@ -1,0 +1,56 @@
+import { settingsPatchSchema, requestListQuerySchema, type RequestList } from '../../../shared/api';
+import type { Route } from '../http/router';
+import { sendJson } from '../http/respond';
+import { readJson } from '../http/body';
+import { parseOrThrow } from '../http/validate';
+import { HttpError } from '../http/http-error';
+import type { SettingsService } from '../settings/settings-service';
+import type { RequestLogEntry } from '../store';
+import { adminOnly } from './admin-routes';
+import type { GuardOptions } from './guard';
+
+/** What the settings and history routes need. */
+export interface SettingsRoutesContext {
+  guard: GuardOptions;
+  settings: SettingsService;
+  accountExists(id: string): boolean;
+  recentRequests(limit: number, beforeId?: number): RequestLogEntry[];
+}
+
+/** `GET/PATCH /api/settings` and `GET /api/requests`. */
+export function settingsRoutes(ctx: SettingsRoutesContext): Route[] {
+  return [
+    {
+      method: 'GET',
+      path: '/api/settings',
+      handler: adminOnly(ctx.guard, (_req, res) => sendJson(res, 200, ctx.settings.get())),
+    },
+    {
+      method: 'PATCH',
+      path: '/api/settings',
+      handler: adminOnly(ctx.guard, async (req, res) => {
+        const patch = parseOrThrow(settingsPatchSchema, await readJson(req, 64 * 1024));
+        if (patch.pinnedAccountId != null && !ctx.accountExists(patch.pinnedAccountId)) {
+          throw new HttpError(400, 'invalid_request', `No account with id "${patch.pinnedAccountId}".`, {
+            param: 'pinnedAccountId',
+          });
+        }
+        sendJson(res, 200, ctx.settings.update(patch));
+      }),
+    },
+    {
+      method: 'GET',
+      path: '/api/requests',
+      handler: adminOnly(ctx.guard, (req, res) => {
+        const query = Object.fromEntries(new URL(req.url ?? '/', 'http://x').searchParams);
+        const { limit, before } = parseOrThrow(requestListQuerySchema, query);
+        const body: RequestList = {
+          requests: ctx
+            .recentRequests(limit, before)
+            .map(({ startedAt, ...row }) => ({ ...row, time: startedAt / 1000 })),
+        };
+        sendJson(res, 200, body);
+      }),
+    },
+  ];
+}

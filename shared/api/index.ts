@@ -1,0 +1,9 @@
+/**
+ * The admin API contract: every route's request and response schema, written once and used by the server
+ * (to validate input) and the renderer, tray and CLI (to validate responses).
+ */
+export * from './accounts';
+export * from './errors';
+export * from './health';
+export * from './requests';
+export * from './settings';
