@@ -1,0 +1,171 @@
+/**
+ * Responses request bodies as the proxy forwards them upstream (PROTOCOL.md §5, codex-lb rules).
+ */
+import { z } from 'zod';
+import type { JsonObject } from './json';
+import { isRecord } from './json';
+
+/** Fields stripped before forwarding (§5): upstream rejects or ignores them for ChatGPT accounts. */
+export const STRIPPED_RESPONSES_FIELDS = [
+  'max_output_tokens',
+  'max_completion_tokens',
+  'metadata',
+  'prompt_cache_retention',
+  'safety_identifier',
+  'temperature',
+  'top_p',
+  'truncation',
+  'user',
+] as const;
+
+/** `include` values upstream accepts (§5); others are dropped. */
+export const ALLOWED_INCLUDES = [
+  'code_interpreter_call.outputs',
+  'computer_call_output.output.image_url',
+  'file_search_call.results',
+  'message.input_image.image_url',
+  'message.output_text.logprobs',
+  'reasoning.encrypted_content',
+  'web_search_call.action.sources',
+] as const;
+
+/** A 400 answer for a body we refuse. */
+export interface BodyError {
+  ok: false;
+  status: 400;
+  code: string;
+  message: string;
+  param?: string;
+}
+
+/** A prepared Responses body. */
+export interface PreparedResponsesBody {
+  ok: true;
+  /** The body to send upstream (`store:false`, `stream:true`, …). */
+  body: JsonObject;
+  model: string;
+  previousResponseId?: string;
+  /** Whether the client asked for a stream (upstream always streams; non-streaming clients get a collected answer). */
+  stream: boolean;
+}
+
+const baseSchema = z.object({
+  model: z.string({
+    error: (iss) => (iss.input === undefined ? 'model is required' : 'model must be a string'),
+  }),
+  input: z.union([z.string(), z.array(z.unknown())], {
+    error: (iss) =>
+      iss.input === undefined ? 'input is required' : 'input must be a string or an array of items',
+  }),
+  instructions: z.string({ error: 'instructions must be a string' }).nullish(),
+  previous_response_id: z.string({ error: 'previous_response_id must be a string' }).nullish(),
+});
+
+/** Turns a zod failure into the first issue's 400. */
+function firstIssue(error: z.ZodError): BodyError {
+  const issue = error.issues[0];
+  const param = issue?.path[0];
+  const missing = issue?.code === 'invalid_type' && /is required$/.test(issue.message);
+  const out: BodyError = {
+    ok: false,
+    status: 400,
+    code: missing ? 'missing_required_parameter' : 'invalid_type',
+    message: issue?.message ?? 'Invalid request body',
+  };
+  if (typeof param === 'string') out.param = param;
+  return out;
+}
+
+/** A 400 with code `invalid_value`. */
+export function invalidValue(message: string, param?: string): BodyError {
+  return param === undefined
+    ? { ok: false, status: 400, code: 'invalid_value', message }
+    : { ok: false, status: 400, code: 'invalid_value', message, param };
+}
+
+/** Maps tool types upstream renamed (§5): `web_search_preview` (and dated variants) → `web_search`. */
+function normalizeTools(tools: unknown): unknown {
+  if (!Array.isArray(tools)) return tools;
+  return tools.map((t: unknown) =>
+    isRecord(t) && typeof t.type === 'string' && t.type.startsWith('web_search_preview')
+      ? { ...t, type: 'web_search' }
+      : t,
+  );
+}
+
+/** The §5 rewrites shared by `/responses` and `/responses/compact`. */
+function applyUpstreamRules(src: JsonObject): JsonObject {
+  const out: JsonObject = { ...src };
+  for (const f of STRIPPED_RESPONSES_FIELDS) delete out[f];
+  if (out.service_tier === 'fast') out.service_tier = 'priority';
+  if ('tools' in out) out.tools = normalizeTools(out.tools);
+  if ('include' in out) {
+    const allowed: readonly string[] = ALLOWED_INCLUDES;
+    const kept = Array.isArray(out.include)
+      ? out.include.filter((v): v is string => typeof v === 'string' && allowed.includes(v))
+      : [];
+    if (kept.length > 0) out.include = kept;
+    else delete out.include;
+  }
+  return out;
+}
+
+/** Validates the common fields; returns the typed view or the 400. */
+function validate(body: unknown): { ok: true; v: z.infer<typeof baseSchema>; src: JsonObject } | BodyError {
+  if (!isRecord(body)) {
+    return { ok: false, status: 400, code: 'invalid_type', message: 'Request body must be a JSON object' };
+  }
+  const parsed = baseSchema.safeParse(body);
+  if (!parsed.success) return firstIssue(parsed.error);
+  if (parsed.data.model.trim() === '') {
+    return {
+      ok: false,
+      status: 400,
+      code: 'missing_required_parameter',
+      message: 'model is required',
+      param: 'model',
+    };
+  }
+  return { ok: true, v: parsed.data, src: body };
+}
+
+/**
+ * Validates a Responses body and rewrites it for upstream (§5): `store:false`, `stream:true`,
+ * `instructions` present (`""` when missing), stripped fields removed, `include` filtered, `service_tier`
+ * `fast` → `priority`, `web_search_preview` → `web_search`. Input items are forwarded untouched.
+ */
+export function prepareResponsesBody(body: unknown): PreparedResponsesBody | BodyError {
+  const checked = validate(body);
+  if (!checked.ok) return checked;
+  const { v, src } = checked;
+  const out = applyUpstreamRules(src);
+  out.instructions = v.instructions ?? '';
+  out.store = false;
+  out.stream = true;
+  delete out.background; // a background job cannot be relayed as a stream
+  if (v.previous_response_id === null) delete out.previous_response_id;
+  const result: PreparedResponsesBody = { ok: true, body: out, model: v.model, stream: src.stream === true };
+  if (v.previous_response_id) result.previousResponseId = v.previous_response_id;
+  return result;
+}
+
+/** A prepared compact body. */
+export interface PreparedCompactBody {
+  ok: true;
+  body: JsonObject;
+  model: string;
+}
+
+/**
+ * Validates a `/responses/compact` body (`{model, input, instructions}` plus optional tools/reasoning/text)
+ * and applies the §5 rewrites; `store`, `stream`, `background` and `include` are removed (the endpoint answers
+ * JSON, §3).
+ */
+export function prepareCompactBody(body: unknown): PreparedCompactBody | BodyError {
+  const checked = validate(body);
+  if (!checked.ok) return checked;
+  const out = applyUpstreamRules(checked.src);
+  out.instructions = checked.v.instructions ?? '';
+  for (const f of ['store', 'stream', 'background', 'include', 'stream_options']) delete out[f];
+  return { ok: true, body: out, model: checked.v.model };
+}
