@@ -1,0 +1,322 @@
+/**
+ * The selection pipeline (BALANCER.md §2): candidates → model filter → gate → state build → hard continuity →
+ * single_account → soft affinity → budget-safe selection → bookkeeping. Pure: the caller applies `changes`.
+ */
+import type { AccountStatus, RoutingStrategy } from '../../../shared/domain';
+import { continuityOwner, decideSticky } from './affinity';
+import { selectBudgetSafe } from './budget';
+import { MAX_ACCOUNTS_PER_COMPACT, MAX_ACCOUNTS_PER_REQUEST } from './constants';
+import type { BalancerError, GateTally } from './errors';
+import {
+  allAccountsExcluded,
+  gateError,
+  noAccountsConfigured,
+  noPlanSupport,
+  poolError,
+  previousOwnerUnavailable,
+  singleAccountNotConfigured,
+  singleAccountUnavailable,
+} from './errors';
+import type { Candidate } from './evaluate';
+import { blockedFacts, evaluateAccount } from './evaluate';
+import { gateAccount } from './gate';
+import { normalizePlan } from './plans';
+import { describeSkipped } from './reason';
+import type { GatedModelEntry } from './registry';
+import { findGatedEntry, isScopedPlan } from './registry';
+import type { StrategyOptions } from './strategies';
+import { normalizeStrategy } from './strategies';
+import type {
+  AccountChange,
+  AccountState,
+  BudgetStep,
+  MappingAction,
+  SelectionInput,
+  SelectionResult,
+  SelectionVia,
+  SkippedAccount,
+  StickyOutcome,
+} from './types';
+
+/** How a pick was reached, for the reason. */
+interface PickInfo {
+  readonly candidate: Candidate;
+  readonly via: SelectionVia;
+  readonly budgetStep: BudgetStep | null;
+  readonly sticky: StickyOutcome | null;
+  readonly stickyRule: number | null;
+  readonly mapping: MappingAction;
+}
+
+/** Mutable bookkeeping of one selection. */
+interface Run {
+  readonly input: SelectionInput;
+  readonly strategy: RoutingStrategy;
+  readonly skipped: SkippedAccount[];
+  readonly changes: AccountChange[];
+  readonly gated: GatedModelEntry | null;
+}
+
+function fail(run: Run, error: BalancerError): SelectionResult {
+  const skippedText = describeSkipped(run.skipped);
+  return {
+    ok: false,
+    error,
+    skipped: run.skipped,
+    summary: `${run.strategy}: ${error.code} (${error.message})${skippedText !== '' ? `; ${skippedText}` : ''}`,
+    changes: run.changes,
+  };
+}
+
+function succeed(run: Run, info: PickInfo): SelectionResult {
+  const { candidate: c, via } = info;
+  const now = run.input.now;
+  // Step 9: mark last_selected_at and in-flight on the selected account.
+  const next: AccountState = { ...c.next, lastSelectedAt: now, inFlight: c.next.inFlight + 1 };
+  const changes = run.changes.filter((ch) => ch.id !== c.id);
+  changes.push({ id: c.id, next, persist: c.persist });
+  const pinned = via === 'continuity' || via === 'single_account';
+  const skippedText = describeSkipped(run.skipped);
+  const details = [
+    via !== 'strategy' ? via : null,
+    info.budgetStep !== null && info.budgetStep !== 'probe' ? info.budgetStep : null,
+    info.sticky !== null ? `sticky ${info.sticky} (rule ${info.stickyRule})` : null,
+    c.tier,
+    c.policy,
+    c.viewKey !== 'codex' ? `view ${c.viewKey}` : null,
+    c.bypassed ? 'standard block bypassed' : null,
+  ].filter((d): d is string => d !== null);
+  return {
+    ok: true,
+    accountId: c.id,
+    reason: {
+      strategy: run.strategy,
+      accountId: c.id,
+      via,
+      budgetStep: info.budgetStep,
+      sticky: info.sticky,
+      stickyRule: info.stickyRule,
+      view: c.viewKey,
+      tier: c.tier,
+      policy: c.policy,
+      bypassed: c.bypassed,
+      skipped: run.skipped,
+      summary: `${run.strategy} → ${c.id} (${details.join(', ')})${skippedText !== '' ? `; ${skippedText}` : ''}`,
+    },
+    changes,
+    mapping: { action: info.mapping },
+    failover: {
+      allowed: !pinned,
+      maxAccounts: run.input.request.isCompact === true ? MAX_ACCOUNTS_PER_COMPACT : MAX_ACCOUNTS_PER_REQUEST,
+    },
+  };
+}
+
+/**
+ * Backoff fallback (§1.6): with nothing available, rescue the backoff account that recovers soonest when ≥ 2 are in
+ * backoff, or 1 is while another is rate_limited / quota_exceeded (bypassed statuses do not count).
+ */
+function backoffFallback(evaluated: readonly Candidate[]): Candidate | null {
+  let best: Candidate | null = null;
+  let inBackoff = 0;
+  let blockedOther = false;
+  for (const c of evaluated) {
+    if (c.skip?.kind === 'backoff' && c.backoffUntil !== null) {
+      inBackoff += 1;
+      if (
+        best === null ||
+        c.backoffUntil < (best.backoffUntil as number) ||
+        (c.backoffUntil === best.backoffUntil && c.id < best.id)
+      ) {
+        best = c;
+      }
+    } else if (c.skip?.kind === 'rate_limited' || c.skip?.kind === 'quota_exceeded') {
+      blockedOther = true;
+    }
+  }
+  return inBackoff >= 2 || (inBackoff >= 1 && blockedOther) ? best : null;
+}
+
+/** Budget-safe selection, then the backoff fallback; null when nothing can serve. */
+function freshSelection(
+  run: Run,
+  evaluated: readonly Candidate[],
+  pool: readonly Candidate[],
+  o: StrategyOptions,
+): { pick: Candidate; step: BudgetStep | null; via: SelectionVia } | null {
+  const pick = selectBudgetSafe(run.strategy, pool, o);
+  if (pick !== null) return { ...pick, via: pick.step === 'probe' ? 'probe' : 'strategy' };
+  const rescued = backoffFallback(evaluated);
+  return rescued === null ? null : { pick: rescued, step: null, via: 'backoff_fallback' };
+}
+
+function modelAllowed(plans: ReadonlySet<string>, planType: string): boolean {
+  return plans.has(planType.trim().toLowerCase()) || plans.has(normalizePlan(planType));
+}
+
+/** Select an account for one request (§2). See {@link SelectionInput} and {@link SelectionResult}. */
+export function selectAccount(input: SelectionInput): SelectionResult {
+  const { accounts, settings, request, now } = input;
+  const strategy = normalizeStrategy(settings.routingStrategy);
+  const gated = findGatedEntry(input.registry, request.model);
+  const run: Run = { input, strategy, skipped: [], changes: [], gated };
+  const excluded = new Set(request.excludedIds ?? []);
+
+  // 1. Candidates.
+  if (accounts.length === 0) return fail(run, noAccountsConfigured());
+  const statuses = new Set<AccountStatus>();
+  const tried: AccountState[] = [];
+  let candidates: AccountState[] = [];
+  for (const a of accounts) {
+    const st = a.status;
+    if (st === 'paused' || st === 'reauth_required' || st === 'deactivated') {
+      statuses.add(a.status);
+      run.skipped.push({ id: a.id, reason: { kind: a.status as 'paused' } });
+    } else if (excluded.size > 0 && excluded.has(a.id)) {
+      tried.push(a);
+      run.skipped.push({ id: a.id, reason: { kind: 'tried' } });
+    } else {
+      candidates.push(a);
+    }
+  }
+  if (candidates.length === 0) {
+    if (tried.length === 0) return fail(run, allAccountsExcluded(statuses));
+    // A reselection after attempts: judge the pool including the accounts already tried (§7, §8 steps 2–5).
+    const facts = tried.map((a) => blockedFacts(evaluateAccount(a, gated, scopedFor(gated, a), now)));
+    return fail(run, poolError(facts, now));
+  }
+
+  // 2. Model filter.
+  const modelPlans = request.modelPlans;
+  if (modelPlans !== undefined && modelPlans.length > 0) {
+    const plans = new Set(modelPlans.flatMap((p) => [p.trim().toLowerCase(), normalizePlan(p)]));
+    candidates = candidates.filter((a) => {
+      if (modelAllowed(plans, a.planType)) return true;
+      run.skipped.push({ id: a.id, reason: { kind: 'model' } });
+      return false;
+    });
+    if (candidates.length === 0) return fail(run, noPlanSupport(request.model));
+  }
+
+  // 3. Gate.
+  const scoped = new Set<AccountState>();
+  if (gated !== null) {
+    const tally: GateTally = { dataUnavailable: false, quotaExhausted: false };
+    candidates = candidates.filter((a) => {
+      if (!isScopedPlan(gated, a.planType)) return true;
+      scoped.add(a);
+      const verdict = gateAccount(a, gated.quotaKey, now);
+      if (verdict === 'eligible') return true;
+      if (verdict === 'data_unavailable') tally.dataUnavailable = true;
+      else tally.quotaExhausted = true;
+      run.skipped.push({ id: a.id, reason: { kind: 'gate', gate: verdict } });
+      return false;
+    });
+    if (candidates.length === 0) return fail(run, gateError(tally, request.model));
+  }
+
+  // 4. State build and core filter.
+  const evaluated: Candidate[] = [];
+  const pool: Candidate[] = [];
+  for (const a of candidates) {
+    const c = evaluateAccount(a, gated, gated !== null && scoped.has(a), now);
+    evaluated.push(c);
+    if (c.next !== a) run.changes.push({ id: c.id, next: c.next, persist: c.persist });
+    if (c.skip === null) pool.push(c);
+    else run.skipped.push({ id: c.id, reason: c.skip });
+  }
+  const blockedError = (list: readonly Candidate[]): SelectionResult =>
+    fail(
+      run,
+      poolError(
+        [...list, ...tried.map((a) => evaluateAccount(a, gated, scopedFor(gated, a), now))].map(blockedFacts),
+        now,
+      ),
+    );
+
+  // 5. Hard continuity for previous_response_id: owner or error, no strategy.
+  if (request.previousResponse !== undefined) {
+    const owner = continuityOwner(request.previousResponse.ownerId, evaluated);
+    if (owner === null) return fail(run, previousOwnerUnavailable());
+    return succeed(run, {
+      candidate: owner,
+      via: 'continuity',
+      budgetStep: null,
+      sticky: null,
+      stickyRule: null,
+      mapping: 'none',
+    });
+  }
+
+  // 6. single_account: the pin only, never another account.
+  if (strategy === 'single_account') {
+    const pinId = settings.pinnedAccountId;
+    if (pinId === null || !accounts.some((a) => a.id === pinId))
+      return fail(run, singleAccountNotConfigured());
+    const pin = evaluated.find((c) => c.id === pinId);
+    if (pin === undefined) return fail(run, singleAccountUnavailable());
+    if (pin.skip !== null) return fail(run, poolError([blockedFacts(pin)], now));
+    return succeed(run, {
+      candidate: pin,
+      via: 'single_account',
+      budgetStep: null,
+      sticky: null,
+      stickyRule: null,
+      mapping: 'none',
+    });
+  }
+
+  const o: StrategyOptions = {
+    now,
+    preferEarlierReset: settings.preferEarlierReset,
+    random: input.random,
+    primaryFirst: false,
+  };
+
+  // 7. Soft affinity.
+  let mapping: MappingAction = 'none';
+  let sticky: StickyOutcome | null = null;
+  let stickyRule: number | null = null;
+  if (settings.stickySessions && request.sticky !== undefined) {
+    const d = decideSticky(request.sticky.mappedAccountId, evaluated, pool, strategy, o);
+    stickyRule = d.rule;
+    sticky = d.outcome;
+    if (d.kind === 'mapped') {
+      return succeed(run, {
+        candidate: d.candidate,
+        via: 'sticky',
+        budgetStep: null,
+        sticky,
+        stickyRule,
+        mapping: 'keep',
+      });
+    }
+    if (d.kind === 'pick') {
+      return succeed(run, {
+        candidate: d.pick.pick,
+        via: 'sticky',
+        budgetStep: d.pick.step,
+        sticky,
+        stickyRule,
+        mapping: 'set',
+      });
+    }
+    mapping = d.mapping;
+  }
+
+  // 8. Budget-safe selection, backoff fallback, or the §8 error.
+  const fresh = freshSelection(run, evaluated, pool, o);
+  if (fresh === null) return blockedError(evaluated);
+  return succeed(run, {
+    candidate: fresh.pick,
+    via: fresh.via,
+    budgetStep: fresh.step,
+    sticky,
+    stickyRule,
+    mapping,
+  });
+}
+
+function scopedFor(gated: GatedModelEntry | null, a: AccountState): boolean {
+  return gated !== null && isScopedPlan(gated, a.planType);
+}
