@@ -92,7 +92,7 @@ export class AccountsRepository {
 
   /** Every account, oldest first (the order the user added them). */
   list(): AccountRecord[] {
-    const rows = this.db.prepare('SELECT * FROM accounts ORDER BY created_at, id').all() as AccountRow[];
+    const rows = this.db.prepare('SELECT * FROM accounts ORDER BY created_at, rowid').all() as AccountRow[];
     return rows.map(toRecord);
   }
 
