@@ -1,13 +1,20 @@
 import { parseArgs } from 'node:util';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { resolveConfig, ConfigError, type ConfigFlags } from './core/config';
-import { createCore, type Core } from './core/create-core';
+import { resolveConfig, ConfigError, type ConfigFlags, type CoreConfig } from './core/config';
+import { strategyCommand } from './cli-commands/strategy';
+import { accountsCommand, importCommand } from './cli-commands/accounts';
+import { serveCommand } from './cli-commands/serve';
+import { demoCommand } from './cli-commands/demo';
 
 const USAGE = `Usage: codex-pool <command> [options]
 
 Commands:
   serve [--host H] [--port P] [--data-dir D]   run the proxy and dashboard without Electron
+  demo [--port P]                              try everything against simulated accounts (no ChatGPT needed)
+  strategy [NAME] [--data-dir D]               show the routing strategy, or set it
+  import FILE [--data-dir D]                   import an auth.json (Codex CLI or OpenCode shape; - for stdin)
+  accounts [--data-dir D]                      table of accounts, status and quotas
   help                                         show this text
 
 Environment: CODEX_POOL_HOST, CODEX_POOL_PORT, CODEX_POOL_DATA_DIR, CODEX_POOL_UPSTREAM_BASE_URL,
@@ -19,7 +26,25 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   try {
     switch (command) {
       case 'serve':
-        return await serve(rest, env);
+        return await serveCommand(configFrom(env, commandArgs(rest).flags));
+      case 'demo':
+        return await demoCommand(env, commandArgs(rest).flags);
+      case 'strategy': {
+        const { positionals, flags } = commandArgs(rest);
+        return await strategyCommand(configFrom(env, flags), positionals[0], (line) =>
+          process.stdout.write(line + '\n'),
+        );
+      }
+      case 'import': {
+        const { positionals, flags } = commandArgs(rest);
+        return await importCommand(configFrom(env, flags), positionals[0], (line) =>
+          process.stdout.write(line + '\n'),
+        );
+      }
+      case 'accounts': {
+        const { flags } = commandArgs(rest);
+        return await accountsCommand(configFrom(env, flags), (line) => process.stdout.write(line + '\n'));
+      }
       case 'help':
       case '--help':
       case '-h':
@@ -35,51 +60,19 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   }
 }
 
-function serverFlags(args: string[]): ConfigFlags {
-  const { values } = parseArgs({
+/** Parses the flags every command shares (`--host`, `--port`, `--data-dir`) and the positionals. */
+function commandArgs(args: string[]): { flags: ConfigFlags; positionals: string[] } {
+  const { values, positionals } = parseArgs({
     args,
     options: { host: { type: 'string' }, port: { type: 'string' }, 'data-dir': { type: 'string' } },
     strict: true,
+    allowPositionals: true,
   });
-  return { host: values.host, port: values.port, dataDir: values['data-dir'] };
+  return { flags: { host: values.host, port: values.port, dataDir: values['data-dir'] }, positionals };
 }
 
-async function serve(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const config = resolveConfig({
-    env,
-    flags: serverFlags(args),
-    defaultDataDir: join(homedir(), '.codex-pool'),
-  });
-  const core = createCore(config);
-  await core.start();
-  printBanner(core);
-  await untilSignal();
-  await core.stop();
-  return 0;
-}
-
-function printBanner(core: Core): void {
-  const lines = [
-    `Codex Pool is running${core.config.demo ? ' in DEMO mode (simulated accounts, no real ChatGPT traffic)' : ''}.`,
-    `  Codex base_url:   ${core.url}/backend-api/codex`,
-    `  OpenAI base URL:  ${core.url}/v1`,
-    `  Dashboard login:  ${core.createLoginUrl()}  (one-time link, valid 10 minutes)`,
-    `  Data directory:   ${core.config.dataDir}`,
-    'Press Ctrl+C to stop.',
-  ];
-  process.stdout.write(lines.join('\n') + '\n');
-}
-
-function untilSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      process.off('SIGINT', done);
-      process.off('SIGTERM', done);
-      resolve();
-    };
-    process.on('SIGINT', done);
-    process.on('SIGTERM', done);
-  });
+function configFrom(env: NodeJS.ProcessEnv, flags: ConfigFlags): CoreConfig {
+  return resolveConfig({ env, flags, defaultDataDir: join(homedir(), '.codex-pool') });
 }
 
 function describeError(err: unknown): string {

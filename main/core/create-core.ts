@@ -8,11 +8,17 @@ import { loadAdminToken } from './admin/admin-token';
 import { SessionStore } from './admin/sessions';
 import { baseAdminRoutes } from './admin/admin-routes';
 import type { GuardOptions } from './admin/guard';
+import { settingsRoutes } from './admin/settings-routes';
+import { apiKeyRoutes } from './admin/api-key-routes';
 import { DATABASE_FILE_NAME, openStore, type Store } from './store';
 import { createKeyFileSecretBox, ensureDataDir, type SecretBox } from './secrets';
 import { readVersion } from './version';
-import { SettingsService } from './settings/settings-service';
-import { settingsRoutes } from './admin/settings-routes';
+import { buildServices, type Services } from './services';
+import type { UpstreamTimeouts } from './upstream/client';
+import { accountsRoutes } from './admin/accounts-routes';
+import { loginRoutes, type DesktopCapabilities } from './admin/login-routes';
+import { poolRoutes } from './admin/pool-routes';
+import type { AccountsTuning } from './accounts/tuning';
 
 /** Capabilities and sources the core does not reach for itself (CONVENTIONS.md habit 5). */
 export interface CoreDeps {
@@ -22,6 +28,14 @@ export interface CoreDeps {
   random?: () => number;
   /** Seals tokens before they reach the store. Desktop: safeStorage; headless: a key file in the data dir. */
   secretBox?: SecretBox;
+  /** Process environment (HTTPS_PROXY and friends); defaults to `process.env`. */
+  env?: Record<string, string | undefined>;
+  /** Upstream timeouts; tests shorten the stream idle timeout. */
+  upstreamTimeouts?: Partial<UpstreamTimeouts>;
+  /** Electron-only capabilities (open a URL in the system browser); absent when headless. */
+  desktop?: DesktopCapabilities;
+  /** Login ports and polling timings; tests use free ports and drive polling by hand. */
+  accountsTuning?: AccountsTuning;
 }
 
 /** A built, not yet started core. */
@@ -36,21 +50,28 @@ export interface Core {
   /** A one-time dashboard login URL (valid ten minutes, single use). */
   createLoginUrl(): string;
   readonly store: Store;
+  /** The running services (pool, settings, tokens…); available after `start()`. */
+  readonly services: Services;
   readonly config: CoreConfig;
 }
 
+/** How long in-flight requests may run on after `stop()` before they are cut. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
 /**
  * The composition root: builds every part from the config and the injected dependencies. Nothing starts
- * here; servers, timers and the database open in `start()` and close in `stop()`, in a known order.
+ * here; the database, services, timers and the server open in `start()` and close in `stop()`, in order.
  */
 export function createCore(config: CoreConfig, deps: CoreDeps = {}): Core {
   const log = deps.log ?? createLogger(config.logLevel);
   const now = deps.now ?? (() => Math.floor(Date.now() / 1000));
+  const random = deps.random ?? Math.random;
   const version = readVersion();
   const sessions = new SessionStore(now);
 
   let server: Server | undefined;
   let store: Store | undefined;
+  let services: Services | undefined;
   let adminToken: string | undefined;
   let port = config.port;
   let stopping: Promise<void> | undefined;
@@ -62,31 +83,54 @@ export function createCore(config: CoreConfig, deps: CoreDeps = {}): Core {
     sessions,
   });
   const urlHost = (): string => (config.host.includes(':') ? `[${config.host}]` : config.host);
-
-  const buildRoutes = (s: Store): Route[] => {
-    const settings = new SettingsService(s.settings);
-    return [
-      ...baseAdminRoutes({ guard: guard(), version, demo: config.demo }),
-      ...settingsRoutes({
-        guard: guard(),
-        settings,
-        accountExists: (id) => s.accounts.get(id) !== null,
-        recentRequests: (limit, before) => s.requests.recent(limit, before),
-      }),
-    ];
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('The core is not started.');
+    return value;
   };
+
+  const buildRoutes = (s: Store, svc: Services): Route[] => [
+    ...svc.proxyRoutes,
+    ...baseAdminRoutes({ guard: guard(), version, demo: config.demo }),
+    ...settingsRoutes({
+      guard: guard(),
+      settings: svc.settings,
+      accountExists: (id) => svc.pool.record(id) !== undefined,
+      recentRequests: (limit, before) => {
+        svc.queue.flush(); // the history shows requests that finished a moment ago
+        return s.requests.recent(limit, before);
+      },
+    }),
+    ...apiKeyRoutes({ guard: guard(), apiKeys: svc.apiKeys }),
+    ...accountsRoutes({
+      guard: guard(),
+      accounts: svc.accounts,
+      tokens: svc.tokens,
+      poller: svc.poller,
+      now,
+      log,
+    }),
+    ...loginRoutes({
+      guard: guard(),
+      logins: svc.logins,
+      accounts: svc.accounts,
+      log,
+      ...(deps.desktop ? { desktop: deps.desktop } : {}),
+    }),
+    ...poolRoutes({ guard: guard(), pool: svc.pool, store: s, events: svc.events, now }),
+  ];
 
   return {
     get url() {
       return `http://${urlHost()}:${port}`;
     },
     get adminToken() {
-      if (adminToken === undefined) throw new Error('The core is not started.');
-      return adminToken;
+      return started(adminToken);
     },
     get store() {
-      if (store === undefined) throw new Error('The core is not started.');
-      return store;
+      return started(store);
+    },
+    get services() {
+      return started(services);
     },
     config,
     createLoginUrl() {
@@ -101,15 +145,26 @@ export function createCore(config: CoreConfig, deps: CoreDeps = {}): Core {
         now,
         log: (msg: string) => log.info(msg),
       });
-      void secretBox;
-      server = createHttpServer(new Router(buildRoutes(store)), log);
+      services = buildServices({
+        config,
+        store,
+        secretBox,
+        log,
+        now,
+        random,
+        env: deps.env ?? process.env,
+        ...(deps.upstreamTimeouts ? { upstreamTimeouts: deps.upstreamTimeouts } : {}),
+        ...(deps.accountsTuning ? { accountsTuning: deps.accountsTuning } : {}),
+      });
+      server = createHttpServer(new Router(buildRoutes(store, services)), log);
       try {
         port = await listen(server, config.host, config.port);
       } catch (err) {
+        await services.stop();
         store.close();
-        store = undefined;
         throw err;
       }
+      services.startTimers();
       log.info('codex pool started', {
         url: `http://${urlHost()}:${port}`,
         dataDir: config.dataDir,
@@ -118,7 +173,9 @@ export function createCore(config: CoreConfig, deps: CoreDeps = {}): Core {
     },
     stop() {
       stopping ??= (async () => {
-        if (server) await close(server, 5_000);
+        services?.events.closeAll(); // end event streams first: they would hold the server open
+        if (server) await close(server, SHUTDOWN_GRACE_MS);
+        await services?.stop();
         store?.close();
         log.info('codex pool stopped');
       })();

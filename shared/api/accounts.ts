@@ -45,6 +45,52 @@ export const accountSchema = z.object({
 export type AccountDto = z.infer<typeof accountSchema>;
 
 /** `GET /api/accounts`. */
-export const accountListSchema = z.object({ accounts: z.array(accountSchema) });
+export const accountListSchema = z.object({
+  accounts: z.array(accountSchema),
+  /** Server time (epoch s): quota age = now − `quota.recordedAt`, whatever the client's clock says. */
+  now: z.number().optional(),
+});
 /** Response of `GET /api/accounts`. */
 export type AccountList = z.infer<typeof accountListSchema>;
+
+/** Body of `POST /api/accounts/import`: the auth.json content, as a JSON object or as pasted text. */
+export const accountImportBodySchema = z.union([
+  z.string().min(1, 'The auth.json content is empty.'),
+  z.record(z.string(), z.unknown()),
+]);
+/** Request body of `POST /api/accounts/import`. */
+export type AccountImportBody = z.infer<typeof accountImportBodySchema>;
+
+/** Response of `POST /api/accounts/import`. */
+export const accountImportResultSchema = z.object({
+  account: accountSchema,
+  /** False when the import updated an account already in the pool. */
+  created: z.boolean(),
+  /** Which auth.json shape was recognised. */
+  format: z.enum(['codex', 'opencode']),
+  /** Set for Codex CLI files: the login shares its refresh-token chain with the CLI (PROTOCOL.md §1.4). */
+  warning: z.string().optional(),
+});
+/** Response of `POST /api/accounts/import`. */
+export type AccountImportResult = z.infer<typeof accountImportResultSchema>;
+
+/** Body of `PATCH /api/accounts/:id`: any subset; `label: null` clears the label. */
+export const accountPatchSchema = z
+  .object({
+    routingPolicy: z.enum(ROUTING_POLICIES).optional(),
+    label: z.string().trim().max(80).nullable().optional(),
+  })
+  .strict();
+/** Request body of `PATCH /api/accounts/:id`. */
+export type AccountPatch = z.infer<typeof accountPatchSchema>;
+
+/** Body of `POST /api/accounts/:id/refresh` (optional). `tokens: true` forces a token rotation too. */
+export const accountRefreshBodySchema = z.object({ tokens: z.boolean().optional() }).strict();
+
+/** Formats of `GET /api/accounts/:id/export?format=`. */
+export const EXPORT_FORMATS = ['codex', 'opencode'] as const;
+/** Query of `GET /api/accounts/:id/export`. */
+export const accountExportQuerySchema = z.object({ format: z.enum(EXPORT_FORMATS).default('codex') });
+
+/** Response of the single-account routes (pause, resume, refresh, patch). */
+export const accountResultSchema = z.object({ account: accountSchema });

@@ -3,7 +3,11 @@
  * (to validate input) and the renderer, tray and CLI (to validate responses).
  */
 export * from './accounts';
+export * from './api-keys';
 export * from './errors';
 export * from './health';
 export * from './requests';
 export * from './settings';
+export * from './events';
+export * from './oauth';
+export * from './pool';

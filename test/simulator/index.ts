@@ -18,6 +18,7 @@ export type { Reply, ReplyContext, ReplyScript } from './responses';
 export type { RecordedRequest } from './server';
 export { decodeJwt, AUTH_CLAIM, PROFILE_CLAIM } from './jwt';
 export { CODEX_CLIENT_ID };
+export { sampleAccounts } from './sample-accounts';
 
 export interface SimulatorOptions {
   /** Epoch-seconds clock (default: the real one). Pass a mutable one to test window resets. */

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from '../log';
 import { HttpError } from './http-error';
 import { sendError } from './respond';
@@ -13,6 +13,7 @@ export function createHttpServer(router: Router, log: Logger): Server {
   const server = createServer(
     { requestTimeout: 0, headersTimeout: 60_000, keepAliveTimeout: 65_000 },
     (req, res) => {
+      track(server, res);
       const url = req.url ?? '/';
       const q = url.indexOf('?');
       const pathname = q === -1 ? url : url.slice(0, q);
@@ -39,6 +40,20 @@ export function createHttpServer(router: Router, log: Logger): Server {
       }
     },
   );
+  // WebSocket transport is not served (PROTOCOL.md §12): refuse the handshake so the Codex CLI falls back to
+  // HTTP streaming at once.
+  server.on('upgrade', (_req, socket) => {
+    const body = JSON.stringify({
+      error: {
+        message: 'WebSocket transport is not supported; use HTTP streaming.',
+        type: 'invalid_request_error',
+        code: 'websocket_not_supported',
+      },
+    });
+    socket.end(
+      `HTTP/1.1 426 Upgrade Required\r\nconnection: close\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
+  });
   return server;
 }
 
@@ -55,19 +70,38 @@ export function listen(server: Server, host: string, port: number): Promise<numb
   });
 }
 
-/**
- * Stops accepting connections, lets in-flight requests finish for up to `graceMs`, then cuts what is left.
- * Idle keep-alive sockets are closed at once so an idle client never delays shutdown.
- */
-export function close(server: Server, graceMs: number): Promise<void> {
-  return new Promise((resolve) => {
-    if (!server.listening) return resolve();
-    const timer = setTimeout(() => server.closeAllConnections(), graceMs);
-    timer.unref();
-    server.close(() => {
-      clearTimeout(timer);
-      resolve();
-    });
-    server.closeIdleConnections();
+/** Requests whose response has not closed yet, per server: what a graceful stop waits for. */
+const inFlight = new WeakMap<Server, { count: number; drained?: () => void }>();
+
+function track(server: Server, res: ServerResponse): void {
+  const state = inFlight.get(server) ?? { count: 0 };
+  inFlight.set(server, state);
+  state.count += 1;
+  res.once('close', () => {
+    state.count -= 1;
+    if (state.count === 0) state.drained?.();
   });
+}
+
+/**
+ * Stops accepting connections, lets in-flight requests finish for up to `graceMs`, then closes every
+ * connection. Waiting on requests rather than sockets means an idle keep-alive client never delays shutdown.
+ */
+export async function close(server: Server, graceMs: number): Promise<void> {
+  if (!server.listening) return;
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  const state = inFlight.get(server);
+  if (state && state.count > 0) {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, graceMs);
+      timer.unref();
+      state.drained = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+  server.closeAllConnections();
+  await closed;
 }

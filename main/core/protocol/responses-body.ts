@@ -65,7 +65,7 @@ const baseSchema = z.object({
 function firstIssue(error: z.ZodError): BodyError {
   const issue = error.issues[0];
   const param = issue?.path[0];
-  const missing = issue?.code === 'invalid_type' && /is required$/.test(issue.message);
+  const missing = issue !== undefined && /is required$/.test(issue.message);
   const out: BodyError = {
     ok: false,
     status: 400,

@@ -27,6 +27,16 @@ export class StickyRepository {
     return row ? { keyHash: row.key_hash, accountId: row.account_id, updatedAt: row.updated_at } : null;
   }
 
+  /** Every mapping used at or after `since` (epoch s): the live ones, loaded once at start-up. */
+  listSince(since: number): StickyMapping[] {
+    return this.db
+      .prepare<[number], { key_hash: string; account_id: string; updated_at: number }>(
+        'SELECT key_hash, account_id, updated_at FROM sticky_mappings WHERE updated_at >= ?',
+      )
+      .all(since)
+      .map((row) => ({ keyHash: row.key_hash, accountId: row.account_id, updatedAt: row.updated_at }));
+  }
+
   /** Maps `keyHash` to `accountId`, stamped `at` (epoch s, default now). */
   upsert(keyHash: string, accountId: string, at: number = this.now()): void {
     this.upsertStmt.run(keyHash, accountId, Math.floor(at));

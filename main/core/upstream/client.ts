@@ -33,10 +33,18 @@ export function createUpstreamDispatcher(
     keepAliveMaxTimeout: 600_000,
     connections: 128,
   };
-  const proxied = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'].some((name) =>
-    Boolean(env[name]),
-  );
-  return proxied ? new EnvHttpProxyAgent(options) : new Agent(options);
+  // Read from the injected environment (not undici's own look at process.env), so tests and the desktop shell
+  // decide what counts.
+  const pick = (name: string): string | undefined => env[name] ?? env[name.toLowerCase()] ?? undefined;
+  const httpProxy = pick('HTTP_PROXY');
+  const httpsProxy = pick('HTTPS_PROXY') ?? httpProxy;
+  if (!httpProxy && !httpsProxy) return new Agent(options);
+  return new EnvHttpProxyAgent({
+    ...options,
+    ...(httpProxy ? { httpProxy } : {}),
+    ...(httpsProxy ? { httpsProxy } : {}),
+    noProxy: pick('NO_PROXY') ?? '',
+  });
 }
 
 /** A response from upstream: status, headers and a body stream that must be consumed or destroyed. */

@@ -1,0 +1,44 @@
+import type { CoreConfig } from '../core/config';
+import { createCore, type Core } from '../core/create-core';
+
+/** `codex-pool serve`: runs the core until SIGINT/SIGTERM, then stops it gracefully. */
+export async function serveCommand(
+  config: CoreConfig,
+  beforeStart?: (core: Core) => Promise<void>,
+): Promise<number> {
+  const core = createCore(config);
+  await core.start();
+  await beforeStart?.(core);
+  printBanner(core);
+  await untilSignal();
+  process.stdout.write('Stopping: letting requests in flight finish…\n');
+  await core.stop();
+  return 0;
+}
+
+function printBanner(core: Core): void {
+  const demo = core.config.demo;
+  const lines = [
+    demo
+      ? 'Codex Pool is running in DEMO mode: simulated accounts and a simulated ChatGPT backend, no real traffic.'
+      : 'Codex Pool is running.',
+    `  Codex base_url:   ${core.url}/backend-api/codex`,
+    `  OpenAI base URL:  ${core.url}/v1`,
+    `  Dashboard login:  ${core.createLoginUrl()}  (one-time link, valid 10 minutes)`,
+    `  Data directory:   ${core.config.dataDir}${demo ? '  (temporary, deleted on exit)' : ''}`,
+    'Press Ctrl+C to stop.',
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+function untilSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      process.off('SIGINT', done);
+      process.off('SIGTERM', done);
+      resolve();
+    };
+    process.on('SIGINT', done);
+    process.on('SIGTERM', done);
+  });
+}

@@ -1,0 +1,306 @@
+import { createHash } from 'node:crypto';
+import type { AccountStatus, UsageSample } from '../../../shared/domain';
+import {
+  applyOutcome,
+  canonicalFamily,
+  createAccountState,
+  recordAccountError,
+  recoverAccount,
+  releaseInFlight,
+  type AccountChange,
+  type AccountState,
+  type GatedModelEntry,
+  type OutcomeResult,
+  type UpstreamOutcome,
+} from '../balancer';
+import type { AccountRecord, Store, WriteQueue } from '../store';
+
+/** What changed in the pool, for the admin event stream and the tray. */
+export type PoolEvent =
+  | { type: 'account'; accountId: string }
+  | { type: 'quota'; accountId: string; family: string; sample: UsageSample }
+  /** A persisted status change, with the human reason of the new status (never a token). */
+  | { type: 'status'; accountId: string; from: AccountStatus; to: AccountStatus; reason: string | null }
+  | { type: 'accounts'; removedId?: string };
+
+/** Dependencies of {@link PoolState}. */
+export interface PoolStateDeps {
+  store: Store;
+  queue: WriteQueue;
+  now: () => number;
+  random: () => number;
+  registry: () => readonly GatedModelEntry[];
+  onEvent?: (event: PoolEvent) => void;
+}
+
+/**
+ * The live state of every account: the balancer's {@link AccountState} (persisted fields plus the runtime
+ * overlay) and the stored record (identity, sealed tokens). Reads are map lookups; every persisted change is
+ * queued on the write-behind queue, so the request path never writes to disk.
+ */
+export class PoolState {
+  private readonly states = new Map<string, AccountState>();
+  private readonly records = new Map<string, AccountRecord>();
+  private snapshot: AccountState[] | null = null;
+
+  constructor(private readonly deps: PoolStateDeps) {}
+
+  /** Loads accounts, their latest samples and family blocks from the store (start-up). */
+  load(): void {
+    const { store } = this.deps;
+    this.states.clear();
+    this.records.clear();
+    const usage = new Map<string, Record<string, UsageSample>>();
+    for (const { accountId, sample } of store.quota.latest()) {
+      const map = usage.get(accountId) ?? {};
+      map[sample.family] = sample;
+      usage.set(accountId, map);
+    }
+    const blocks = new Map<string, Record<string, { blockedAt: number; resetAt: number | null }>>();
+    for (const b of store.familyBlocks.list()) {
+      const map = blocks.get(b.accountId) ?? {};
+      map[b.family] = { blockedAt: b.blockedAt, resetAt: b.resetAt };
+      blocks.set(b.accountId, map);
+    }
+    for (const record of store.accounts.list()) {
+      this.records.set(record.id, record);
+      this.states.set(
+        record.id,
+        createAccountState({
+          ...fromRecord(record),
+          usage: usage.get(record.id) ?? {},
+          familyBlocks: blocks.get(record.id) ?? {},
+        }),
+      );
+    }
+    this.snapshot = null;
+  }
+
+  /** Every account's state, as one array (rebuilt only after a change). */
+  accounts(): readonly AccountState[] {
+    this.snapshot ??= [...this.states.values()];
+    return this.snapshot;
+  }
+
+  state(id: string): AccountState | undefined {
+    return this.states.get(id);
+  }
+
+  record(id: string): AccountRecord | undefined {
+    return this.records.get(id);
+  }
+
+  allRecords(): AccountRecord[] {
+    return [...this.records.values()];
+  }
+
+  /** Applies the balancer's state changes; persisted fields are written behind. */
+  applyChanges(changes: readonly AccountChange[]): void {
+    for (const change of changes) {
+      const prev = this.states.get(change.id);
+      if (!prev) continue;
+      this.replace(change.next);
+      if (change.persist) this.persist(prev, change.next);
+    }
+  }
+
+  /** Applies a classified upstream outcome to an account (BALANCER.md §1.3–1.4). */
+  applyOutcome(id: string, outcome: UpstreamOutcome, model?: string): OutcomeResult | undefined {
+    const prev = this.states.get(id);
+    if (!prev) return undefined;
+    const { now, random, registry } = this.deps;
+    const result = applyOutcome(prev, outcome, {
+      now: now(),
+      random,
+      registry: registry(),
+      ...(model ? { model } : {}),
+    });
+    this.replace(result.next);
+    if (result.persist) this.persist(prev, result.next);
+    if (result.deleteStickyMappings) this.deps.queue.push((s) => s.sticky.deleteForAccount(id));
+    return result;
+  }
+
+  /** Records an account error that is not an upstream outcome (a second 401 after a refresh, BALANCER.md §7). */
+  recordError(id: string): void {
+    const prev = this.states.get(id);
+    if (prev) this.replace(recordAccountError(prev, this.deps.now()));
+  }
+
+  /** A request on the account ended, whatever the outcome. */
+  release(id: string): void {
+    const prev = this.states.get(id);
+    if (prev) this.replace(releaseInFlight(prev));
+  }
+
+  /**
+   * Records a usage sample (from headers, a `codex.rate_limits` event or the usage endpoint) under its canonical
+   * family, stores it behind, and lets the account recover if the fresh data shows room (§1.5).
+   */
+  ingestSample(id: string, raw: UsageSample): void {
+    const prev = this.states.get(id);
+    if (!prev) return;
+    const sample = { ...raw, family: canonicalFamily(this.deps.registry(), raw.family) };
+    const withSample: AccountState = { ...prev, usage: { ...prev.usage, [sample.family]: sample } };
+    const next = recoverAccount(withSample, this.deps.now());
+    this.replace(next);
+    this.deps.queue.push((s) => s.quota.insert(id, sample));
+    if (next.status !== prev.status || next.familyBlocks !== prev.familyBlocks) this.persist(prev, next);
+    this.deps.onEvent?.({ type: 'quota', accountId: id, family: sample.family, sample });
+  }
+
+  /**
+   * Adds or refreshes an account from its stored record (after login, import, refresh, a policy or status
+   * change made by the user). Runtime overlays of an existing account are kept.
+   */
+  upsertRecord(record: AccountRecord): void {
+    this.records.set(record.id, record);
+    const prev = this.states.get(record.id);
+    this.replace(prev ? { ...prev, ...fromRecord(record) } : createAccountState(fromRecord(record)));
+    if (prev && prev.status !== record.status) {
+      // A new login lifts reauth_required in the store; tell listeners like any other status change.
+      this.deps.onEvent?.({
+        type: 'status',
+        accountId: record.id,
+        from: prev.status,
+        to: record.status,
+        reason: record.statusReason,
+      });
+    }
+    this.deps.onEvent?.({ type: 'account', accountId: record.id });
+  }
+
+  /**
+   * Takes a rotated token set into the in-memory record without re-reading the row: the stored status may lag
+   * the live one by a queued write, and a refresh must never roll a fresh status back.
+   */
+  updateTokens(
+    id: string,
+    fields: Pick<AccountRecord, 'sealedTokens' | 'accessExpiresAt' | 'lastRefreshAt'>,
+  ): void {
+    const record = this.records.get(id);
+    if (record) this.records.set(id, { ...record, ...fields });
+  }
+
+  /** Writes every queued change now, so a following read of the store sees the live state. */
+  flushWrites(): void {
+    this.deps.queue.flush();
+  }
+
+  /** Forgets a deleted account. */
+  remove(id: string): void {
+    this.states.delete(id);
+    this.records.delete(id);
+    this.snapshot = null;
+    this.deps.onEvent?.({ type: 'accounts', removedId: id });
+  }
+
+  /**
+   * A status the user sets: `paused`, or `active` on resume (which also clears any stale block, so a resumed
+   * account is tried at once and upstream tells us if it is still limited). Written behind like every change.
+   */
+  setUserStatus(id: string, status: 'paused' | 'active'): AccountState | undefined {
+    const prev = this.states.get(id);
+    if (!prev) return undefined;
+    const next: AccountState = {
+      ...prev,
+      status,
+      statusReason: null,
+      rateLimitKind: null,
+      resetAt: null,
+      blockedAt: null,
+      cooldownUntil: null,
+      errorCount: 0,
+      lastErrorAt: null,
+    };
+    this.replace(next);
+    this.persist(prev, next);
+    return next;
+  }
+
+  private replace(next: AccountState): void {
+    this.states.set(next.id, next);
+    this.snapshot = null;
+  }
+
+  private persist(prev: AccountState, next: AccountState): void {
+    const id = next.id;
+    const statusChanged =
+      prev.status !== next.status ||
+      prev.rateLimitKind !== next.rateLimitKind ||
+      prev.resetAt !== next.resetAt ||
+      prev.blockedAt !== next.blockedAt ||
+      prev.statusReason !== next.statusReason;
+    const blocksChanged = prev.familyBlocks !== next.familyBlocks;
+    if (!statusChanged && !blocksChanged) return;
+    this.deps.queue.push((s) => {
+      if (statusChanged) {
+        s.accounts.updateState(id, {
+          status: next.status,
+          statusReason: next.statusReason,
+          rateLimitKind: next.rateLimitKind,
+          resetAt: next.resetAt,
+          blockedAt: next.blockedAt,
+        });
+      }
+      if (blocksChanged) {
+        for (const family of Object.keys(prev.familyBlocks)) {
+          if (!(family in next.familyBlocks)) s.familyBlocks.delete(id, family);
+        }
+        for (const [family, block] of Object.entries(next.familyBlocks)) {
+          if (prev.familyBlocks[family] !== block) s.familyBlocks.upsert({ accountId: id, family, ...block });
+        }
+      }
+    });
+    if (statusChanged) {
+      const record = this.records.get(id);
+      if (record) {
+        this.records.set(id, {
+          ...record,
+          status: next.status,
+          statusReason: next.statusReason,
+          rateLimitKind: next.rateLimitKind,
+          resetAt: next.resetAt,
+          blockedAt: next.blockedAt,
+        });
+      }
+      if (prev.status !== next.status) {
+        this.deps.onEvent?.({
+          type: 'status',
+          accountId: id,
+          from: prev.status,
+          to: next.status,
+          reason: next.statusReason,
+        });
+      }
+      this.deps.onEvent?.({ type: 'account', accountId: id });
+    }
+  }
+}
+
+function fromRecord(
+  record: AccountRecord,
+): Pick<
+  AccountState,
+  | 'id'
+  | 'idHash'
+  | 'planType'
+  | 'status'
+  | 'rateLimitKind'
+  | 'resetAt'
+  | 'blockedAt'
+  | 'statusReason'
+  | 'routingPolicy'
+> {
+  return {
+    id: record.id,
+    idHash: createHash('sha256').update(record.id).digest('hex'),
+    planType: record.planType ?? 'free',
+    status: record.status,
+    rateLimitKind: record.rateLimitKind,
+    resetAt: record.resetAt,
+    blockedAt: record.blockedAt,
+    statusReason: record.statusReason,
+    routingPolicy: record.routingPolicy,
+  };
+}

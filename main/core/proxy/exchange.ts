@@ -1,0 +1,367 @@
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
+import {
+  decideFailover,
+  errorEnvelope,
+  errorHeaders,
+  finalError,
+  selectAccount,
+  type AttemptFailure,
+  type BalancerError,
+  type FailoverDecision,
+  type BalancerSettings,
+  type GatedModelEntry,
+  type SelectionRequest,
+  type SelectionResult,
+  type UpstreamOutcome,
+} from '../balancer';
+import { extractStickyKey, type CodexPersona, type JsonObject } from '../protocol';
+import { sendJson } from '../http/respond';
+import type { Logger } from '../log';
+import type { PoolState } from '../pool/pool-state';
+import type { UpstreamClient } from '../upstream/client';
+import { RefreshError, type TokenService } from '../accounts/token-service';
+import type { RequestLogInput } from '../store';
+import { hashStickyKey, type Affinity } from './affinity';
+import type { ResponseSink } from './sinks';
+import { tryUpstream, type StreamFacts, type SurfacedError, type TryResult } from './upstream-attempt';
+
+/** What the exchange needs from the rest of the core. */
+export interface ExchangeDeps {
+  pool: PoolState;
+  tokens: TokenService;
+  upstream: UpstreamClient;
+  affinity: Affinity;
+  settings: () => BalancerSettings;
+  registry: () => readonly GatedModelEntry[];
+  persona: CodexPersona;
+  pooledHeaders: () => Record<string, string>;
+  logRequest: (row: RequestLogInput) => void;
+  now: () => number;
+  nowMs: () => number;
+  random: () => number;
+  newRequestId: () => string;
+  sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  log: Logger;
+}
+
+/** One client request, already validated and translated to an upstream Responses body. */
+export interface ExchangeRequest {
+  route: string;
+  upstreamPath: '/codex/responses' | '/codex/responses/compact';
+  body: JsonObject;
+  model: string;
+  previousResponseId?: string;
+  inbound: IncomingHttpHeaders;
+  stream: boolean;
+}
+
+/**
+ * Serves one request through the pool: select an account, try it (with same-account retries and one token
+ * refresh), fail over to another account while nothing has reached the client, and answer with the stream,
+ * the last upstream error, or the balancer's "no account" error (BALANCER.md §7–8). Logs one row at the end.
+ */
+export async function runExchange(
+  deps: ExchangeDeps,
+  request: ExchangeRequest,
+  res: ServerResponse,
+  sink: ResponseSink,
+): Promise<void> {
+  const startedAt = deps.nowMs();
+  const abort = new AbortController();
+  const onClose = (): void => {
+    if (!res.writableFinished) abort.abort();
+  };
+  res.on('close', onClose);
+
+  const compact = request.upstreamPath === '/codex/responses/compact';
+  const stickyKey = extractStickyKey(request.body, request.inbound);
+  const stickyHash = stickyKey === undefined ? undefined : hashStickyKey(stickyKey);
+  const bodyText = JSON.stringify(request.body);
+  const tried: string[] = [];
+  const facts: StreamFacts = { responseId: null, usage: null, ttfbAt: null };
+  const notes: string[] = [];
+  let attempts = 0;
+  let servedBy: string | null = null;
+  let status: number | null = null;
+  let errorCode: string | null = null;
+
+  const select = (excluded: readonly string[]): SelectionResult => {
+    const settings = deps.settings();
+    const sel: SelectionRequest = {
+      model: request.model,
+      excludedIds: excluded,
+      isCompact: compact,
+      ...(stickyHash !== undefined && settings.stickySessions
+        ? { sticky: { mappedAccountId: deps.affinity.mapped(stickyHash) } }
+        : {}),
+      ...(request.previousResponseId !== undefined
+        ? { previousResponse: { ownerId: deps.affinity.owner(request.previousResponseId) } }
+        : {}),
+    };
+    return selectAccount({
+      accounts: deps.pool.accounts(),
+      settings,
+      registry: deps.registry(),
+      request: sel,
+      now: deps.now(),
+      random: deps.random,
+    });
+  };
+
+  const surface = (error: SurfacedError): void => {
+    status = error.status;
+    errorCode = error.body.error.code;
+    sendJson(res, error.status, error.body, error.headers);
+  };
+
+  const selectionError = (error: BalancerError): SurfacedError => ({
+    status: error.status,
+    body: errorEnvelope(error),
+    headers: errorHeaders(error),
+  });
+  /** The answer once no further attempt is made: the last upstream error, or the pool-exhausted 429 (§7). */
+  const finish = (last: AttemptResult, reselection: BalancerError | null): void => {
+    const final = finalError(last.failure, reselection);
+    surface(final.use === 'selection' ? selectionError(final.error) : last.error);
+  };
+
+  try {
+    let last: AttemptResult | undefined;
+    for (;;) {
+      const selection = select(tried);
+      deps.pool.applyChanges(selection.changes);
+      if (!selection.ok) {
+        notes.push(selection.summary);
+        if (last) finish(last, selection.error);
+        else surface(selectionError(selection.error));
+        break;
+      }
+      const accountId = selection.accountId;
+      tried.push(accountId);
+      notes.push(tried.length === 1 ? selection.reason.summary : `failover to ${accountId}`);
+
+      const result = await tryAccount(deps, {
+        accountId,
+        request,
+        bodyText,
+        sink,
+        facts,
+        signal: abort.signal,
+        accountsTried: tried.length,
+        pinned: !selection.failover.allowed,
+        countAttempt: () => (attempts += 1),
+      });
+      deps.pool.release(accountId);
+      servedBy = accountId;
+
+      if (result.kind === 'client_gone') {
+        errorCode = 'client_disconnected';
+        break;
+      }
+      if (result.kind === 'delivered') {
+        status = result.status;
+        errorCode = result.errorCode;
+        deps.pool.applyOutcome(accountId, result.outcome, request.model);
+        if (facts.responseId) deps.affinity.recordOwner(facts.responseId, accountId);
+        if (stickyHash !== undefined && deps.settings().stickySessions) {
+          const action = selection.mapping.action;
+          if (action === 'set' || tried.length > 1) deps.affinity.map(stickyHash, accountId);
+          else if (action === 'keep')
+            deps.affinity.map(stickyHash, deps.affinity.mapped(stickyHash) ?? accountId);
+        }
+        break;
+      }
+      last = result;
+      if (result.decision.action === 'failover') continue;
+      if (result.decision.reason === 'attempts_exhausted') {
+        // Is the whole pool now exhausted? Ask without taking the answer (its changes are not applied).
+        const probe = select(tried);
+        finish(result, probe.ok ? null : probe.error);
+      } else surface(result.error);
+      break;
+    }
+  } catch (err) {
+    deps.log.error('proxy exchange failed', { route: request.route, err });
+    if (!res.headersSent)
+      surface({
+        status: 500,
+        body: {
+          error: {
+            message: 'Internal error in Codex Pool; see its log.',
+            type: 'server_error',
+            code: 'internal_error',
+          },
+        },
+        headers: {},
+      });
+    else res.destroy();
+  } finally {
+    res.off('close', onClose);
+    deps.logRequest({
+      startedAt,
+      accountId: servedBy,
+      route: request.route,
+      model: request.model,
+      status,
+      latencyMs: deps.nowMs() - startedAt,
+      ttfbMs: facts.ttfbAt === null ? null : facts.ttfbAt - startedAt,
+      ...tokenCounts(facts.usage),
+      errorCode,
+      reason: notes.join('; '),
+      attempts,
+      stream: request.stream,
+    });
+  }
+}
+
+interface AccountTry {
+  accountId: string;
+  request: ExchangeRequest;
+  bodyText: string;
+  sink: ResponseSink;
+  facts: StreamFacts;
+  signal: AbortSignal;
+  /** Distinct accounts tried so far, this one included. */
+  accountsTried: number;
+  /** Owner-pinned or single_account: never move to another account. */
+  pinned: boolean;
+  countAttempt: () => void;
+}
+
+/** A failed attempt with what the balancer decided to do next (BALANCER.md §7). */
+type AttemptResult = Extract<TryResult, { kind: 'failed' }> & {
+  failure: AttemptFailure;
+  decision: Extract<FailoverDecision, { action: 'failover' | 'surface' }>;
+};
+
+/**
+ * Everything that happens on one account: the balancer's failover decision drives same-account retries after
+ * transient failures and the one token refresh after a 401. Every failure is applied to the account's state as
+ * it happens.
+ */
+async function tryAccount(
+  deps: ExchangeDeps,
+  t: AccountTry,
+): Promise<Exclude<TryResult, { kind: 'failed' }> | AttemptResult> {
+  let sameAccountRetries = 0;
+  let refreshed = false;
+  let refreshFailed: TryResult | undefined;
+  for (;;) {
+    const record = deps.pool.record(t.accountId);
+    let result: TryResult;
+    if (refreshFailed) {
+      result = refreshFailed;
+      refreshFailed = undefined;
+    } else if (!record) {
+      result = failedWith({ kind: 'transient', code: 'account_removed' }, 503, 'The account was removed.');
+    } else {
+      try {
+        const accessToken = await deps.tokens.accessToken(t.accountId);
+        t.countAttempt();
+        result = await tryUpstream({
+          upstream: deps.upstream,
+          pool: deps.pool,
+          persona: deps.persona,
+          now: deps.now,
+          nowMs: deps.nowMs,
+          newRequestId: deps.newRequestId,
+          pooledHeaders: deps.pooledHeaders,
+          accountId: t.accountId,
+          chatgptAccountId: record.chatgptAccountId,
+          accessToken,
+          path: t.request.upstreamPath,
+          inbound: t.request.inbound,
+          body: t.bodyText,
+          signal: t.signal,
+          sink: t.sink,
+          facts: t.facts,
+          json: t.request.upstreamPath === '/codex/responses/compact',
+        });
+      } catch (err) {
+        result = refreshFailure(err);
+      }
+    }
+    if (result.kind !== 'failed') return result;
+
+    const failure: AttemptFailure = result.refreshAndRetry
+      ? { kind: 'unauthorized', code: result.error.body.error.code }
+      : result.outcome;
+    if (failure.kind !== 'unauthorized') deps.pool.applyOutcome(t.accountId, failure, t.request.model);
+    const decision = decideFailover({
+      failure,
+      bytesSent: false,
+      accountsTried: t.accountsTried,
+      sameAccountRetries,
+      refreshedAfterUnauthorized: refreshed,
+      isCompact: t.request.upstreamPath === '/codex/responses/compact',
+      pinned: t.pinned,
+      random: deps.random,
+    });
+    switch (decision.action) {
+      case 'retry_same':
+        sameAccountRetries += 1;
+        await deps.sleep(decision.delaySeconds * 1000, t.signal);
+        if (t.signal.aborted) return { kind: 'client_gone' };
+        continue;
+      case 'refresh_and_retry':
+        refreshed = true;
+        try {
+          await deps.tokens.refresh(t.accountId);
+        } catch (err) {
+          refreshFailed = refreshFailure(err); // decided like any other failure on the next turn
+        }
+        continue;
+      case 'complete':
+        // Not reachable for a failed try; treat like a surfaced failure.
+        return {
+          ...result,
+          failure,
+          decision: { action: 'surface', reason: 'not_retryable', recordError: false },
+        };
+      default:
+        if (decision.recordError) deps.pool.recordError(t.accountId);
+        return { ...result, failure, decision };
+    }
+  }
+}
+
+/** A token that could not be obtained, as a failed try (the caller applies the outcome). */
+function refreshFailure(err: unknown): TryResult {
+  if (!(err instanceof RefreshError)) throw err;
+  const failure = err.failure;
+  const outcome: UpstreamOutcome =
+    failure.kind === 'permanent'
+      ? { kind: 'permanent', status: failure.status, code: failure.code, message: failure.message }
+      : { kind: 'transient', code: failure.code };
+  return failedWith(outcome, failure.kind === 'permanent' ? 401 : 502, failure.message);
+}
+
+function failedWith(outcome: UpstreamOutcome, status: number, message: string): TryResult {
+  const code = 'code' in outcome ? outcome.code : 'upstream_error';
+  return {
+    kind: 'failed',
+    outcome,
+    refreshAndRetry: false,
+    error: {
+      status,
+      body: { error: { message, type: status === 401 ? 'authentication_error' : 'server_error', code } },
+      headers: {},
+    },
+  };
+}
+
+function tokenCounts(
+  usage: JsonObject | null,
+): Pick<RequestLogInput, 'inputTokens' | 'outputTokens' | 'cachedTokens' | 'reasoningTokens'> {
+  const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+  const details = (key: string): Record<string, unknown> =>
+    usage && typeof usage[key] === 'object' && usage[key] !== null
+      ? (usage[key] as Record<string, unknown>)
+      : {};
+  return {
+    inputTokens: num(usage?.input_tokens),
+    outputTokens: num(usage?.output_tokens),
+    cachedTokens: num(details('input_tokens_details').cached_tokens),
+    reasoningTokens: num(details('output_tokens_details').reasoning_tokens),
+  };
+}

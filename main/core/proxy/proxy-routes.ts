@@ -1,0 +1,157 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  chatToResponsesRequest,
+  clientErrorBody,
+  prepareCompactBody,
+  prepareResponsesBody,
+  type BodyError,
+} from '../protocol';
+import type { Route } from '../http/router';
+import { readBody } from '../http/body';
+import { sendJson } from '../http/respond';
+import { HttpError } from '../http/http-error';
+import { runExchange, type ExchangeDeps, type ExchangeRequest } from './exchange';
+import { ChatStreamSink, RawSseSink, chatCollector, responseCollector, type ResponseSink } from './sinks';
+
+/** Largest request body we accept (Codex resends the whole conversation every turn). */
+export const MAX_REQUEST_BODY = 32 * 1024 * 1024;
+
+/** Codex-only events that OpenAI SDK stream helpers reject. */
+const SDK_DROPPED_EVENTS: ReadonlySet<string> = new Set(['codex.rate_limits']);
+
+/** What the proxy routes need beyond the exchange. */
+export interface ProxyRouteDeps extends ExchangeDeps {
+  /** Throws an {@link HttpError} when the client must present a valid proxy API key and did not. */
+  authorizeClient(req: IncomingMessage): void;
+  /** `GET …/models`: the upstream catalog (cached), as upstream shapes it. */
+  catalog(): Promise<unknown>;
+  /** `GET /v1/models`: the catalog in the OpenAI list shape. */
+  openAiModels(): Promise<unknown>;
+  /** The pool's quota in the upstream usage shape. */
+  pooledUsage(): unknown;
+}
+
+/** Client-facing routes (ARCHITECTURE.md "Proxy routes"). */
+export function proxyRoutes(deps: ProxyRouteDeps): Route[] {
+  const responses = (route: string) => async (req: IncomingMessage, res: ServerResponse) => {
+    deps.authorizeClient(req);
+    const prepared = prepareResponsesBody(await readJsonBody(req));
+    if (!prepared.ok) return badRequest(res, prepared);
+    const sink: ResponseSink = prepared.stream
+      ? new RawSseSink(res, route.startsWith('/v1/') ? SDK_DROPPED_EVENTS : undefined)
+      : responseCollector(res);
+    await runExchange(deps, exchange(req, route, prepared, '/codex/responses'), res, sink);
+  };
+  const compact = (route: string) => async (req: IncomingMessage, res: ServerResponse) => {
+    deps.authorizeClient(req);
+    const prepared = prepareCompactBody(await readJsonBody(req));
+    if (!prepared.ok) return badRequest(res, prepared);
+    const request = exchange(req, route, { ...prepared, stream: false }, '/codex/responses/compact');
+    await runExchange(deps, request, res, responseCollectorPassThrough(res));
+  };
+  const chat = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    deps.authorizeClient(req);
+    const prepared = chatToResponsesRequest(await readJsonBody(req));
+    if (!prepared.ok) return badRequest(res, prepared);
+    const now = deps.now();
+    const sink: ResponseSink = prepared.stream
+      ? new ChatStreamSink(res, { model: prepared.model, includeUsage: prepared.includeUsage, now })
+      : chatCollector(res, { model: prepared.model, now });
+    await runExchange(deps, exchange(req, '/v1/chat/completions', prepared, '/codex/responses'), res, sink);
+  };
+  const json =
+    (produce: () => unknown | Promise<unknown>) => async (req: IncomingMessage, res: ServerResponse) => {
+      deps.authorizeClient(req);
+      sendJson(res, 200, await produce());
+    };
+
+  return [
+    {
+      method: 'POST',
+      path: '/backend-api/codex/responses',
+      handler: responses('/backend-api/codex/responses'),
+    },
+    {
+      method: 'POST',
+      path: '/backend-api/codex/v1/responses',
+      handler: responses('/backend-api/codex/responses'),
+    },
+    { method: 'POST', path: '/v1/responses', handler: responses('/v1/responses') },
+    {
+      method: 'POST',
+      path: '/backend-api/codex/responses/compact',
+      handler: compact('/backend-api/codex/responses/compact'),
+    },
+    {
+      method: 'POST',
+      path: '/backend-api/codex/v1/responses/compact',
+      handler: compact('/backend-api/codex/responses/compact'),
+    },
+    { method: 'POST', path: '/v1/responses/compact', handler: compact('/v1/responses/compact') },
+    { method: 'POST', path: '/v1/chat/completions', handler: chat },
+    { method: 'GET', path: '/backend-api/codex/models', handler: json(deps.catalog) },
+    { method: 'GET', path: '/backend-api/codex/v1/models', handler: json(deps.catalog) },
+    { method: 'GET', path: '/v1/models', handler: json(deps.openAiModels) },
+    { method: 'GET', path: '/api/codex/usage', handler: json(deps.pooledUsage) },
+    { method: 'GET', path: '/backend-api/wham/usage', handler: json(deps.pooledUsage) },
+  ];
+}
+
+function exchange(
+  req: IncomingMessage,
+  route: string,
+  prepared: { body: Record<string, unknown>; model: string; previousResponseId?: string; stream: boolean },
+  upstreamPath: ExchangeRequest['upstreamPath'],
+): ExchangeRequest {
+  return {
+    route,
+    upstreamPath,
+    body: prepared.body,
+    model: prepared.model,
+    ...(prepared.previousResponseId !== undefined ? { previousResponseId: prepared.previousResponseId } : {}),
+    inbound: req.headers,
+    stream: prepared.stream,
+  };
+}
+
+/** The compact endpoint answers upstream's JSON unchanged. */
+function responseCollectorPassThrough(res: ServerResponse): ResponseSink {
+  let headers: Record<string, string> = {};
+  let raw: Buffer | undefined;
+  return {
+    parseAll: false,
+    wrote: false,
+    setHeaders: (h) => (headers = h),
+    commit: () => undefined,
+    event: (e) => {
+      raw = e.raw;
+    },
+    complete: () => {
+      res.writeHead(200, {
+        'content-type': 'application/json',
+        'content-length': raw?.length ?? 0,
+        ...headers,
+      });
+      res.end(raw);
+    },
+    abort: (failure) => sendJson(res, 502, clientErrorBody(failure.code, failure.message)),
+  };
+}
+
+async function readJsonBody(req: IncomingMessage): Promise<unknown> {
+  const raw = await readBody(req, MAX_REQUEST_BODY);
+  if (raw.length === 0) throw new HttpError(400, 'invalid_json', 'The request body is empty; expected JSON.');
+  try {
+    return JSON.parse(raw.toString('utf8')) as unknown;
+  } catch {
+    throw new HttpError(400, 'invalid_json', 'The request body is not valid JSON.');
+  }
+}
+
+function badRequest(res: ServerResponse, error: BodyError): void {
+  sendJson(
+    res,
+    error.status,
+    clientErrorBody(error.code, error.message, error.param === undefined ? {} : { param: error.param }),
+  );
+}

@@ -1,0 +1,203 @@
+import type { ServerResponse } from 'node:http';
+import {
+  SSE_DONE_FRAME,
+  collectChatCompletion,
+  collectResponse,
+  createChatStreamTranslator,
+  formatSseData,
+  formatSseEvent,
+  type OpenAiErrorBody,
+} from '../protocol';
+import { sendJson } from '../http/respond';
+import type { RelayedEvent, RelaySink } from './stream-relay';
+
+/** How a stream that reached the client ended without a terminal event of its own. */
+export interface StreamFailure {
+  code: string;
+  message: string;
+}
+
+/**
+ * Presents one upstream Responses stream to one kind of client. The exchange decides accounts, retries and
+ * failover; a sink only writes. `wrote` tells the exchange whether failover is still possible.
+ */
+export interface ResponseSink extends RelaySink {
+  /** Parse every event (translating sinks) or only the ones the proxy inspects (the raw pass-through). */
+  readonly parseAll: boolean;
+  /** True once anything reached the client. */
+  readonly wrote: boolean;
+  /** Headers to send with the success response (turn state, request id, pooled quota). */
+  setHeaders(headers: Record<string, string>): void;
+  /** The stream reached a terminal event (already passed to `event`). */
+  complete(): void;
+  /** The stream broke after bytes reached the client: end it with a terminal failure the client understands. */
+  abort(failure: StreamFailure): void;
+}
+
+const SSE_HEADERS = {
+  'content-type': 'text/event-stream; charset=utf-8',
+  'cache-control': 'no-cache',
+  'x-accel-buffering': 'no',
+};
+
+/** Writes with backpressure: resolves when the socket has room again, or the client is gone. */
+function write(res: ServerResponse, data: string | Buffer): void | Promise<void> {
+  if (res.destroyed) return;
+  if (res.write(data)) return;
+  return new Promise((resolve) => {
+    const done = (): void => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}
+
+/**
+ * The Codex / Responses SSE pass-through: upstream's event bytes go to the client unchanged, as they arrive.
+ */
+export class RawSseSink implements ResponseSink {
+  readonly parseAll = false;
+  wrote = false;
+  private headers: Record<string, string> = {};
+
+  /**
+   * @param drop event types not forwarded: OpenAI SDK clients get no `codex.rate_limits` (its stream helpers
+   *   throw on event types they do not know); Codex clients get everything.
+   */
+  constructor(
+    private readonly res: ServerResponse,
+    private readonly drop: ReadonlySet<string> = new Set(),
+  ) {}
+
+  setHeaders(headers: Record<string, string>): void {
+    this.headers = headers;
+  }
+
+  commit(): void {
+    this.wrote = true;
+    this.res.writeHead(200, { ...SSE_HEADERS, ...this.headers });
+    this.res.flushHeaders();
+  }
+
+  event(event: RelayedEvent): void | Promise<void> {
+    if (event.type !== undefined && this.drop.has(event.type)) return;
+    return write(this.res, event.raw);
+  }
+
+  complete(): void {
+    this.res.end();
+  }
+
+  abort(failure: StreamFailure): void {
+    const failed = {
+      type: 'response.failed',
+      response: {
+        object: 'response',
+        status: 'failed',
+        error: { code: failure.code, message: failure.message },
+        incomplete_details: null,
+      },
+    };
+    // A partial event may still be open on the wire: a blank line closes it before ours.
+    this.res.end('\n' + formatSseEvent('response.failed', failed));
+  }
+}
+
+/** Chat Completions streaming: each upstream event becomes `chat.completion.chunk` frames (PROTOCOL.md §11). */
+export class ChatStreamSink implements ResponseSink {
+  readonly parseAll = true;
+  wrote = false;
+  private headers: Record<string, string> = {};
+  private readonly translator;
+
+  constructor(
+    private readonly res: ServerResponse,
+    options: { model: string; includeUsage: boolean; now: number },
+  ) {
+    this.translator = createChatStreamTranslator(options);
+  }
+
+  setHeaders(headers: Record<string, string>): void {
+    this.headers = headers;
+  }
+
+  commit(): void {
+    this.wrote = true;
+    this.res.writeHead(200, { ...SSE_HEADERS, ...this.headers });
+    this.res.flushHeaders();
+  }
+
+  event(event: RelayedEvent): void | Promise<void> {
+    if (!event.payload) return;
+    const frames = this.translator.push(event.payload);
+    if (frames.length > 0) return write(this.res, frames.join(''));
+  }
+
+  complete(): void {
+    this.res.end(this.translator.end().join(''));
+  }
+
+  abort(failure: StreamFailure): void {
+    const frames = this.translator.finished
+      ? []
+      : [
+          formatSseData({ error: { message: failure.message, type: 'server_error', code: failure.code } }),
+          SSE_DONE_FRAME,
+        ];
+    this.res.end(frames.join(''));
+  }
+}
+
+/**
+ * Non-streaming clients (`stream:false` on /v1/responses or /v1/chat/completions): upstream always streams, so
+ * the events are collected and answered as one JSON object. Nothing is written before the end, so a failure at
+ * any point still allows failover.
+ */
+export class CollectSink implements ResponseSink {
+  readonly parseAll = true;
+  readonly wrote = false;
+  private readonly events: unknown[] = [];
+  private headers: Record<string, string> = {};
+
+  constructor(
+    private readonly res: ServerResponse,
+    private readonly collect: (
+      events: unknown[],
+    ) => { ok: true; value: unknown } | { ok: false; status: number; body: OpenAiErrorBody },
+  ) {}
+
+  setHeaders(headers: Record<string, string>): void {
+    this.headers = headers;
+  }
+
+  commit(): void {}
+
+  event(event: RelayedEvent): void {
+    if (event.payload) this.events.push(event.payload);
+  }
+
+  complete(): void {
+    const result = this.collect(this.events);
+    if (result.ok) sendJson(this.res, 200, result.value, this.headers);
+    else sendJson(this.res, result.status, result.body, this.headers);
+  }
+
+  abort(failure: StreamFailure): void {
+    sendJson(this.res, 502, {
+      error: { message: failure.message, type: 'server_error', code: failure.code },
+    });
+  }
+}
+
+/** A collector for non-streaming `/v1/responses`. */
+export function responseCollector(res: ServerResponse): CollectSink {
+  return new CollectSink(res, (events) => collectResponse(events));
+}
+
+/** A collector for non-streaming `/v1/chat/completions`. */
+export function chatCollector(res: ServerResponse, options: { model: string; now: number }): CollectSink {
+  return new CollectSink(res, (events) => collectChatCompletion(events, options));
+}

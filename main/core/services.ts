@@ -1,0 +1,324 @@
+import { randomUUID } from 'node:crypto';
+import { arch, release, type } from 'node:os';
+import type { IncomingMessage } from 'node:http';
+import type { CoreConfig } from './config';
+import { isLoopbackHost } from './config';
+import type { Logger } from './log';
+import type { Route } from './http/router';
+import { HttpError } from './http/http-error';
+import { createWriteQueue, type Store, type WriteQueue } from './store';
+import type { SecretBox } from './secrets';
+import type { GatedModelEntry } from './balancer';
+import { PoolState, type PoolEvent } from './pool/pool-state';
+import { SettingsService } from './settings/settings-service';
+import {
+  createUpstreamDispatcher,
+  DEFAULT_UPSTREAM_TIMEOUTS,
+  UpstreamClient,
+  type UpstreamTimeouts,
+} from './upstream/client';
+import { TokenService } from './accounts/token-service';
+import { AccountService } from './accounts/account-service';
+import { Affinity } from './proxy/affinity';
+import { ApiKeyService } from './proxy/api-keys';
+import { ModelCatalog } from './proxy/catalog';
+import { proxyRoutes } from './proxy/proxy-routes';
+import { buildPooledUsage } from './usage/pooled-usage';
+import { formatPooledRateLimitHeaders, type CodexPersona } from './protocol';
+import { CATALOG_CLIENT_VERSION } from './proxy/catalog';
+import { EventBus } from './events/event-bus';
+import { adminEventFromPool } from './events/admin-events';
+import { LoginManager } from './accounts/oauth-login';
+import { RefreshSweep } from './accounts/refresh-sweep';
+import type { AccountsTuning } from './accounts/tuning';
+import { UsagePoller } from './usage/usage-poller';
+
+/** How often expired sticky mappings and response owners are swept (BALANCER.md §6.1). */
+const AFFINITY_SWEEP_MS = 300_000;
+/** Request history and quota samples older than this are pruned. */
+const HISTORY_RETENTION_S = 30 * 24 * 3600;
+
+/** Injected sources the services use. */
+export interface ServiceDeps {
+  config: CoreConfig;
+  store: Store;
+  secretBox: SecretBox;
+  log: Logger;
+  now: () => number;
+  random: () => number;
+  env: Record<string, string | undefined>;
+  upstreamTimeouts?: Partial<UpstreamTimeouts>;
+  onPoolEvent?: (event: PoolEvent) => void;
+  /** Ports and timings of logins and polling (tests). */
+  accountsTuning?: AccountsTuning;
+}
+
+/** Every long-lived part of a started core. */
+export interface Services {
+  queue: WriteQueue;
+  settings: SettingsService;
+  pool: PoolState;
+  tokens: TokenService;
+  accounts: AccountService;
+  affinity: Affinity;
+  apiKeys: ApiKeyService;
+  catalog: ModelCatalog;
+  upstream: UpstreamClient;
+  auth: UpstreamClient;
+  registry: () => readonly GatedModelEntry[];
+  reloadRegistry: () => void;
+  proxyRoutes: Route[];
+  /** The admin event stream's bus. */
+  events: EventBus;
+  /** Browser and device-code logins. */
+  logins: LoginManager;
+  /** The usage poller (PROTOCOL.md §9). */
+  poller: UsagePoller;
+  /** The background token sweep (PROTOCOL.md §1.4). */
+  sweep: RefreshSweep;
+  /** Starts timers (sweeps, pruning). */
+  startTimers(): void;
+  /** Stops timers, flushes queued writes and closes upstream connections. */
+  stop(): Promise<void>;
+}
+
+/** The Codex persona presented upstream for non-Codex clients (PROTOCOL.md §4.1). */
+export function codexPersona(): CodexPersona {
+  const os = type() === 'Darwin' ? 'Mac OS' : type() === 'Windows_NT' ? 'Windows' : type();
+  return {
+    originator: 'codex_cli_rs',
+    version: CATALOG_CLIENT_VERSION,
+    userAgent: `codex_cli_rs/${CATALOG_CLIENT_VERSION} (${os} ${release()}; ${arch() === 'x64' ? 'x86_64' : arch()}) codex-pool`,
+  };
+}
+
+/** Builds the object graph of a started core over an open store. Nothing here listens; timers start later. */
+export function buildServices(deps: ServiceDeps): Services {
+  const { config, store, log, now, random } = deps;
+  const queue = createWriteQueue(store, {
+    onError: (err) => log.error('a queued database write failed', { err }),
+  });
+  const settings = new SettingsService(store.settings);
+  let registryCache: readonly GatedModelEntry[] = store.registry.list();
+  const registry = (): readonly GatedModelEntry[] => registryCache;
+  const events = new EventBus();
+  const pool = new PoolState({
+    store,
+    queue,
+    now,
+    random,
+    registry,
+    onEvent: (event) => {
+      deps.onPoolEvent?.(event);
+      const adminEvent = adminEventFromPool(event);
+      if (adminEvent) events.publish(adminEvent);
+    },
+  });
+  pool.load();
+
+  const dispatcher = createUpstreamDispatcher(deps.env, {
+    ...DEFAULT_UPSTREAM_TIMEOUTS,
+    ...deps.upstreamTimeouts,
+  });
+  const upstream = new UpstreamClient(dispatcher, config.upstreamBaseUrl);
+  const auth = new UpstreamClient(dispatcher, config.authBaseUrl);
+  const tokens = new TokenService({
+    repo: {
+      get: (id) => pool.record(id) ?? null,
+      updateTokens: (id, sealed, accessExpiresAt, lastRefreshAt) => {
+        // Synchronous on purpose: the rotated refresh token must be on disk before the new access token is
+        // used, so a crash can never leave us holding a spent refresh token (PROTOCOL.md §1.4).
+        const done = store.accounts.updateTokens(id, sealed, accessExpiresAt, lastRefreshAt);
+        // Only the token fields: re-reading the row could roll back a status still in the write queue.
+        if (done) pool.updateTokens(id, { sealedTokens: sealed, accessExpiresAt, lastRefreshAt });
+        return done;
+      },
+    },
+    secretBox: deps.secretBox,
+    auth,
+    now,
+    log,
+    // Every refresh path (proxy, poller, sweep, the user) lands a permanent failure on the account here.
+    onPermanentFailure: (id, failure) =>
+      pool.applyOutcome(id, {
+        kind: 'permanent',
+        status: failure.status,
+        code: failure.code,
+        message: failure.message,
+      }),
+  });
+  const affinity = new Affinity(store, queue, now);
+  const tuning = deps.accountsTuning ?? {};
+  const poller = new UsagePoller({
+    pool,
+    tokens,
+    upstream,
+    now,
+    random,
+    log,
+    userAgent: codexPersona().userAgent,
+    ...(tuning.usagePollIntervalMs !== undefined ? { intervalMs: tuning.usagePollIntervalMs } : {}),
+    ...(tuning.usagePollInitialDelayMs !== undefined
+      ? { initialDelayMs: tuning.usagePollInitialDelayMs }
+      : {}),
+    ...(tuning.usageRetryDelaysMs !== undefined ? { retryDelaysMs: tuning.usageRetryDelaysMs } : {}),
+  });
+  const sweep = new RefreshSweep({ pool, tokens, now, random, log });
+  const accounts = new AccountService({
+    store,
+    pool,
+    tokens,
+    now,
+    registry,
+    onRemoved: (id) => {
+      affinity.forgetAccount(id);
+      poller.forget(id);
+    },
+  });
+  const logins = new LoginManager({
+    auth,
+    authBaseUrl: config.authBaseUrl,
+    accounts,
+    now,
+    log,
+    ...(tuning.oauthCallbackPorts ? { callbackPorts: tuning.oauthCallbackPorts } : {}),
+    ...(tuning.oauthBindRetries !== undefined ? { bindRetries: tuning.oauthBindRetries } : {}),
+    ...(tuning.oauthBindRetryDelayMs !== undefined ? { bindRetryDelayMs: tuning.oauthBindRetryDelayMs } : {}),
+    ...(tuning.devicePollIntervalMs !== undefined
+      ? { devicePollIntervalMs: tuning.devicePollIntervalMs }
+      : {}),
+    onFinished: (status) =>
+      events.publish({
+        type: 'login',
+        loginId: status.loginId,
+        state: status.state === 'success' ? 'success' : 'error',
+        ...(status.accountId !== undefined ? { accountId: status.accountId } : {}),
+        ...(status.message !== undefined ? { message: status.message } : {}),
+      }),
+  });
+  settings.onChange(() => events.publish({ type: 'settings' }));
+  const apiKeys = new ApiKeyService(store.apiKeys, (write) => queue.push(() => write()));
+  const catalog = new ModelCatalog({ pool, tokens, upstream, now });
+  const nowMs = (): number => now() * 1000 + (Date.now() % 1000);
+
+  const pooledUsage = (): ReturnType<typeof buildPooledUsage> =>
+    buildPooledUsage(
+      pool.accounts().map((a) => ({ status: a.status, planType: a.planType, usage: a.usage })),
+      registry(),
+      now(),
+    );
+
+  const authorizeClient = (req: IncomingMessage): void => {
+    const required = settings.get().requireApiKey || !isLoopbackHost(config.host);
+    if (!required) return;
+    const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
+    if (match && apiKeys.verify(match[1]!)) return;
+    throw new HttpError(
+      401,
+      'invalid_api_key',
+      match
+        ? 'The proxy API key is not valid.'
+        : 'This proxy requires an API key: send Authorization: Bearer cp-….',
+    );
+  };
+
+  const routes = proxyRoutes({
+    pool,
+    tokens,
+    upstream,
+    affinity,
+    settings: () => settings.get(),
+    registry,
+    persona: codexPersona(),
+    pooledHeaders: () => formatPooledRateLimitHeaders(pooledUsage().headers),
+    logRequest: (row) => {
+      queue.push((s) => s.requests.insertMany([row]));
+      events.publish({
+        type: 'request',
+        time: row.startedAt / 1000,
+        accountId: row.accountId,
+        model: row.model,
+        status: row.status,
+        errorCode: row.errorCode,
+      });
+    },
+    now,
+    nowMs,
+    random,
+    newRequestId: randomUUID,
+    sleep: (ms, signal) => sleep(ms, signal),
+    log,
+    authorizeClient,
+    catalog: () => catalog.get(),
+    openAiModels: () => catalog.openAi(),
+    pooledUsage: () => pooledUsage().body,
+  });
+
+  const timers: NodeJS.Timeout[] = [];
+  return {
+    queue,
+    settings,
+    pool,
+    tokens,
+    accounts,
+    affinity,
+    apiKeys,
+    catalog,
+    upstream,
+    auth,
+    registry,
+    reloadRegistry: () => {
+      registryCache = store.registry.list();
+    },
+    proxyRoutes: routes,
+    events,
+    logins,
+    poller,
+    sweep,
+    startTimers() {
+      if (tuning.backgroundPolling !== false) {
+        poller.start();
+        sweep.start();
+      }
+      const every = (ms: number, fn: () => void): void => {
+        const t = setInterval(() => {
+          try {
+            fn();
+          } catch (err) {
+            log.error('periodic task failed', { err });
+          }
+        }, ms);
+        t.unref();
+        timers.push(t);
+      };
+      every(AFFINITY_SWEEP_MS, () => affinity.sweep());
+      every(3600_000, () =>
+        queue.push((s) => {
+          s.requests.prune((now() - HISTORY_RETENTION_S) * 1000);
+          s.quota.prune(now() - HISTORY_RETENTION_S);
+        }),
+      );
+    },
+    async stop() {
+      for (const t of timers) clearInterval(t);
+      poller.stop();
+      sweep.stop();
+      await logins.stop();
+      events.closeAll();
+      queue.stop();
+      await dispatcher.close();
+    },
+  };
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
