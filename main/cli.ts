@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { resolveConfig, ConfigError, type ConfigFlags, type CoreConfig } from './core/config';
 import { strategyCommand } from './cli-commands/strategy';
+import { loginCommand } from './cli-commands/login';
 import { accountsCommand, importCommand } from './cli-commands/accounts';
 import { serveCommand } from './cli-commands/serve';
 import { demoCommand } from './cli-commands/demo';
@@ -13,6 +14,7 @@ Commands:
   serve [--host H] [--port P] [--data-dir D]   run the proxy and dashboard without Electron
   demo [--port P]                              try everything against simulated accounts (no ChatGPT needed)
   strategy [NAME] [--data-dir D]               show the routing strategy, or set it
+  login [--device]                             add a ChatGPT account (browser sign-in, or a device code)
   import FILE [--data-dir D]                   import an auth.json (Codex CLI or OpenCode shape; - for stdin)
   accounts [--data-dir D]                      table of accounts, status and quotas
   help                                         show this text
@@ -41,6 +43,12 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
           process.stdout.write(line + '\n'),
         );
       }
+      case 'login': {
+        const { flags, device } = commandArgs(rest);
+        return await loginCommand(configFrom(env, flags), device, (line) =>
+          process.stdout.write(line + '\n'),
+        );
+      }
       case 'accounts': {
         const { flags } = commandArgs(rest);
         return await accountsCommand(configFrom(env, flags), (line) => process.stdout.write(line + '\n'));
@@ -61,14 +69,23 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
 }
 
 /** Parses the flags every command shares (`--host`, `--port`, `--data-dir`) and the positionals. */
-function commandArgs(args: string[]): { flags: ConfigFlags; positionals: string[] } {
+function commandArgs(args: string[]): { flags: ConfigFlags; positionals: string[]; device: boolean } {
   const { values, positionals } = parseArgs({
     args,
-    options: { host: { type: 'string' }, port: { type: 'string' }, 'data-dir': { type: 'string' } },
+    options: {
+      host: { type: 'string' },
+      port: { type: 'string' },
+      'data-dir': { type: 'string' },
+      device: { type: 'boolean', default: false },
+    },
     strict: true,
     allowPositionals: true,
   });
-  return { flags: { host: values.host, port: values.port, dataDir: values['data-dir'] }, positionals };
+  return {
+    flags: { host: values.host, port: values.port, dataDir: values['data-dir'] },
+    positionals,
+    device: values.device === true,
+  };
 }
 
 function configFrom(env: NodeJS.ProcessEnv, flags: ConfigFlags): CoreConfig {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { resolveConfig } from '../../main/core/config';
 import { createCore, type Core, type CoreDeps } from '../../main/core/create-core';
 import { silentLogger } from '../../main/core/log';
+import { TEST_TUNING } from './test-tuning';
 import { createSimulator, type AccountInit, type Simulator, type SimAccountView } from '../simulator';
 
 /** A running proxy core wired to a running simulator, with a fresh data dir. */
@@ -48,6 +49,8 @@ export async function startPool(options: PoolHarnessOptions = {}): Promise<PoolH
   const core = createCore(config, {
     log: silentLogger,
     env: {},
+    // Tests drive pollers by hand and bind callback listeners on free ports.
+    accountsTuning: TEST_TUNING,
     ...(options.now ? { now: options.now } : {}),
     ...options.deps,
   });

@@ -4,19 +4,12 @@ import { join } from 'node:path';
 import { resolveConfig } from '../../../main/core/config';
 import { createCore, type Core, type CoreDeps } from '../../../main/core/create-core';
 import { silentLogger } from '../../../main/core/log';
-import type { AccountsTuning } from '../../../main/core/accounts/tuning';
 import { startPool, type PoolHarness, type PoolHarnessOptions } from '../../helpers/pool-harness';
 import type { Simulator } from '../../simulator';
 
-/** Free callback ports, no background timers (tests poll by hand), no waiting between retries. */
-export const TEST_TUNING: AccountsTuning = {
-  oauthCallbackPorts: [0],
-  oauthBindRetries: 0,
-  oauthBindRetryDelayMs: 0,
-  devicePollIntervalMs: 10,
-  usageRetryDelaysMs: [0, 0],
-  backgroundPolling: false,
-};
+import { TEST_TUNING } from '../../helpers/test-tuning';
+
+export { TEST_TUNING };
 
 /** A mutable epoch-seconds clock shared by the simulator and the core. */
 export function testClock(start = Math.floor(Date.now() / 1000)): {
