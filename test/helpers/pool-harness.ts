@@ -31,10 +31,22 @@ export interface PoolHarnessOptions {
   now?: () => number;
 }
 
-/** Starts a simulator and a core on port 0 against it, and imports the given accounts. */
-export async function startPool(options: PoolHarnessOptions = {}): Promise<PoolHarness> {
-  const sim = await createSimulator(options.now ? { now: options.now } : {});
-  const dataDir = await mkdtemp(join(tmpdir(), 'codex-pool-test-'));
+/** A started core with `fetch` helpers for the proxy and the admin API. */
+export type TestCore = Core & {
+  fetch(path: string, init?: RequestInit): Promise<Response>;
+  admin(path: string, init?: RequestInit): Promise<Response>;
+};
+
+/**
+ * Starts a core on port 0 over `dataDir` against a simulator: the test configuration every harness shares.
+ * Calling it again on the same data dir is a restart.
+ */
+export async function startCoreOn(
+  dataDir: string,
+  sim: Simulator,
+  deps: CoreDeps = {},
+  env: Record<string, string> = {},
+): Promise<TestCore> {
   const config = resolveConfig({
     env: {
       CODEX_POOL_PORT: '0',
@@ -42,19 +54,37 @@ export async function startPool(options: PoolHarnessOptions = {}): Promise<PoolH
       CODEX_POOL_UPSTREAM_BASE_URL: sim.upstreamBaseUrl,
       CODEX_POOL_AUTH_BASE_URL: sim.authBaseUrl,
       CODEX_POOL_ADMIN_TOKEN: 'test-admin-token-0123456789',
-      ...options.env,
+      ...env,
     },
     defaultDataDir: dataDir,
   });
-  const core = createCore(config, {
-    log: silentLogger,
-    env: {},
-    // Tests drive pollers by hand and bind callback listeners on free ports.
-    accountsTuning: TEST_TUNING,
-    ...(options.now ? { now: options.now } : {}),
-    ...options.deps,
-  });
+  // Tests drive pollers by hand and bind callback listeners on free ports.
+  const core = createCore(config, { log: silentLogger, env: {}, accountsTuning: TEST_TUNING, ...deps });
   await core.start();
+  return Object.assign(core, {
+    fetch: (path: string, init?: RequestInit) => fetch(core.url + path, init),
+    admin: (path: string, init?: RequestInit) =>
+      fetch(core.url + path, {
+        ...init,
+        headers: {
+          authorization: `Bearer ${core.adminToken}`,
+          'content-type': 'application/json',
+          ...init?.headers,
+        },
+      }),
+  });
+}
+
+/** Starts a simulator and a core on port 0 against it, and imports the given accounts. */
+export async function startPool(options: PoolHarnessOptions = {}): Promise<PoolHarness> {
+  const sim = await createSimulator(options.now ? { now: options.now } : {});
+  const dataDir = await mkdtemp(join(tmpdir(), 'codex-pool-test-'));
+  const core = await startCoreOn(
+    dataDir,
+    sim,
+    { ...(options.now ? { now: options.now } : {}), ...options.deps },
+    options.env,
+  );
   const accounts: SimAccountView[] = [];
   const ids: string[] = [];
   const addAccount = (init: AccountInit): { sim: SimAccountView; id: string } => {

@@ -1,19 +1,11 @@
 /**
  * Classification of a failed token refresh (PROTOCOL.md §1.4). Pure: status and parsed body in, verdict out.
  */
+import { DEACTIVATION_CODES, REAUTH_CODES } from '../protocol';
 
-const REAUTH_CODES = new Set([
-  'refresh_token_expired',
-  'refresh_token_reused',
-  'refresh_token_invalidated',
-  'invalid_grant',
-  'token_invalidated',
-  'token_expired',
-  'app_session_terminated',
-  'account_session_expired',
-  'account_auth_invalidated',
-]);
-const DEACTIVATION_CODES = new Set(['account_deactivated', 'account_suspended', 'account_deleted']);
+// The same lists upstream errors are classified with: one source for what "re-login" and "gone" mean.
+const REAUTH = new Set<string>(REAUTH_CODES);
+const DEACTIVATION = new Set<string>(DEACTIVATION_CODES);
 
 /** What a refresh failure means for the account. */
 export type RefreshFailure =
@@ -35,7 +27,7 @@ export function refreshErrorCode(body: unknown): string | undefined {
 /** Classifies a non-2xx refresh response. Only the listed codes and 401 are permanent; all else is retried. */
 export function classifyRefreshFailure(status: number, body: unknown): RefreshFailure {
   const code = refreshErrorCode(body)?.toLowerCase();
-  if (code !== undefined && DEACTIVATION_CODES.has(code)) {
+  if (code !== undefined && DEACTIVATION.has(code)) {
     return {
       kind: 'permanent',
       status: 'deactivated',
@@ -43,7 +35,7 @@ export function classifyRefreshFailure(status: number, body: unknown): RefreshFa
       message: `ChatGPT reports the account is ${code.replace('account_', '')}.`,
     };
   }
-  if (status === 401 || (code !== undefined && REAUTH_CODES.has(code))) {
+  if (status === 401 || (code !== undefined && REAUTH.has(code))) {
     const why = code ?? `HTTP ${status}`;
     return {
       kind: 'permanent',

@@ -4,7 +4,7 @@
 import type { JsonObject } from './json';
 import { isRecord, nonEmptyString } from './json';
 import type { BodyError } from './responses-body';
-import { invalidValue, prepareResponsesBody } from './responses-body';
+import { MODEL_REQUIRED, invalidValue, prepareResponsesBody } from './responses-body';
 
 /** A translated chat request. */
 export interface TranslatedChatRequest {
@@ -276,15 +276,7 @@ export function chatToResponsesRequest(body: unknown): TranslatedChatRequest | B
   const includeUsage = so?.include_usage === true;
   let responsesBody: unknown = body;
   if (!(body.input !== undefined && body.messages === undefined)) {
-    if (typeof body.model !== 'string' || body.model.trim() === '') {
-      return {
-        ok: false,
-        status: 400,
-        code: 'missing_required_parameter',
-        message: 'model is required',
-        param: 'model',
-      };
-    }
+    if (typeof body.model !== 'string' || body.model.trim() === '') return MODEL_REQUIRED;
     try {
       responsesBody = translate(body);
     } catch (err) {

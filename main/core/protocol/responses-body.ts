@@ -76,6 +76,15 @@ function firstIssue(error: z.ZodError): BodyError {
   return out;
 }
 
+/** The 400 for a missing or blank model, shared by the Responses and Chat Completions paths. */
+export const MODEL_REQUIRED: BodyError = {
+  ok: false,
+  status: 400,
+  code: 'missing_required_parameter',
+  message: 'model is required',
+  param: 'model',
+};
+
 /** A 400 with code `invalid_value`. */
 export function invalidValue(message: string, param?: string): BodyError {
   return param === undefined
@@ -117,15 +126,7 @@ function validate(body: unknown): { ok: true; v: z.infer<typeof baseSchema>; src
   }
   const parsed = baseSchema.safeParse(body);
   if (!parsed.success) return firstIssue(parsed.error);
-  if (parsed.data.model.trim() === '') {
-    return {
-      ok: false,
-      status: 400,
-      code: 'missing_required_parameter',
-      message: 'model is required',
-      param: 'model',
-    };
-  }
+  if (parsed.data.model.trim() === '') return MODEL_REQUIRED;
   return { ok: true, v: parsed.data, src: body };
 }
 

@@ -55,22 +55,13 @@ function write(res: ServerResponse, data: string | Buffer): void | Promise<void>
   });
 }
 
-/**
- * The Codex / Responses SSE pass-through: upstream's event bytes go to the client unchanged, as they arrive.
- */
-export class RawSseSink implements ResponseSink {
-  readonly parseAll = false;
+/** What the two streaming sinks share: SSE response headers, written once at commit. */
+abstract class SseSink implements ResponseSink {
+  abstract readonly parseAll: boolean;
   wrote = false;
   private headers: Record<string, string> = {};
 
-  /**
-   * @param drop event types not forwarded: OpenAI SDK clients get no `codex.rate_limits` (its stream helpers
-   *   throw on event types they do not know); Codex clients get everything.
-   */
-  constructor(
-    private readonly res: ServerResponse,
-    private readonly drop: ReadonlySet<string> = new Set(),
-  ) {}
+  constructor(protected readonly res: ServerResponse) {}
 
   setHeaders(headers: Record<string, string>): void {
     this.headers = headers;
@@ -80,6 +71,28 @@ export class RawSseSink implements ResponseSink {
     this.wrote = true;
     this.res.writeHead(200, { ...SSE_HEADERS, ...this.headers });
     this.res.flushHeaders();
+  }
+
+  abstract event(event: RelayedEvent): void | Promise<void>;
+  abstract complete(): void;
+  abstract abort(failure: StreamFailure): void;
+}
+
+/**
+ * The Codex / Responses SSE pass-through: upstream's event bytes go to the client unchanged, as they arrive.
+ */
+export class RawSseSink extends SseSink {
+  readonly parseAll = false;
+
+  /**
+   * @param drop event types not forwarded: OpenAI SDK clients get no `codex.rate_limits` (its stream helpers
+   *   throw on event types they do not know); Codex clients get everything.
+   */
+  constructor(
+    res: ServerResponse,
+    private readonly drop: ReadonlySet<string> = new Set(),
+  ) {
+    super(res);
   }
 
   event(event: RelayedEvent): void | Promise<void> {
@@ -107,27 +120,13 @@ export class RawSseSink implements ResponseSink {
 }
 
 /** Chat Completions streaming: each upstream event becomes `chat.completion.chunk` frames (PROTOCOL.md §11). */
-export class ChatStreamSink implements ResponseSink {
+export class ChatStreamSink extends SseSink {
   readonly parseAll = true;
-  wrote = false;
-  private headers: Record<string, string> = {};
   private readonly translator;
 
-  constructor(
-    private readonly res: ServerResponse,
-    options: { model: string; includeUsage: boolean; now: number },
-  ) {
+  constructor(res: ServerResponse, options: { model: string; includeUsage: boolean; now: number }) {
+    super(res);
     this.translator = createChatStreamTranslator(options);
-  }
-
-  setHeaders(headers: Record<string, string>): void {
-    this.headers = headers;
-  }
-
-  commit(): void {
-    this.wrote = true;
-    this.res.writeHead(200, { ...SSE_HEADERS, ...this.headers });
-    this.res.flushHeaders();
   }
 
   event(event: RelayedEvent): void | Promise<void> {

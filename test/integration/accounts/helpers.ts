@@ -1,11 +1,15 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { resolveConfig } from '../../../main/core/config';
-import { createCore, type Core, type CoreDeps } from '../../../main/core/create-core';
-import { silentLogger } from '../../../main/core/log';
-import { startPool, type PoolHarness, type PoolHarnessOptions } from '../../helpers/pool-harness';
-import type { Simulator } from '../../simulator';
+import {
+  startCoreOn,
+  startPool,
+  type PoolHarness,
+  type PoolHarnessOptions,
+  type TestCore,
+} from '../../helpers/pool-harness';
+
+export { startCoreOn };
 
 import { TEST_TUNING } from '../../helpers/test-tuning';
 
@@ -25,43 +29,8 @@ export function startAccountsPool(options: PoolHarnessOptions = {}): Promise<Poo
   return startPool({ ...options, deps: { accountsTuning: TEST_TUNING, ...options.deps } });
 }
 
-/** A core started by {@link startCoreOn}, with the harness's fetch helpers. */
-export type RestartedCore = Core & {
-  fetch(path: string, init?: RequestInit): Promise<Response>;
-  admin(path: string, init?: RequestInit): Promise<Response>;
-};
-
-/** Starts a second core on an existing data dir against the same simulator (a restart). */
-export async function startCoreOn(
-  dataDir: string,
-  sim: Simulator,
-  deps: CoreDeps = {},
-): Promise<RestartedCore> {
-  const config = resolveConfig({
-    env: {
-      CODEX_POOL_PORT: '0',
-      CODEX_POOL_DATA_DIR: dataDir,
-      CODEX_POOL_UPSTREAM_BASE_URL: sim.upstreamBaseUrl,
-      CODEX_POOL_AUTH_BASE_URL: sim.authBaseUrl,
-      CODEX_POOL_ADMIN_TOKEN: 'test-admin-token-0123456789',
-    },
-    defaultDataDir: dataDir,
-  });
-  const core = createCore(config, { log: silentLogger, env: {}, accountsTuning: TEST_TUNING, ...deps });
-  await core.start();
-  return Object.assign(core, {
-    fetch: (path: string, init?: RequestInit) => fetch(core.url + path, init),
-    admin: (path: string, init?: RequestInit) =>
-      fetch(core.url + path, {
-        ...init,
-        headers: {
-          authorization: `Bearer ${core.adminToken}`,
-          'content-type': 'application/json',
-          ...init?.headers,
-        },
-      }),
-  });
-}
+/** A core started by {@link startCoreOn}. */
+export type RestartedCore = TestCore;
 
 /** A fresh temp data dir and its remover. */
 export async function tempDataDir(): Promise<{ dir: string; remove(): Promise<void> }> {
