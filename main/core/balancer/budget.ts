@@ -2,22 +2,20 @@
  * The budget-safe wrapper (BALANCER.md §4.3) around the core selection: recovery probe, drain pre-filter,
  * burn_first shortcut, within-budget selection, fallback — and the health and policy ladders (§2, §4.2).
  */
-import type { RoutingPolicy, RoutingStrategy } from '../../../shared/domain';
+import type { RoutingStrategy } from '../../../shared/domain';
 import { BUDGET_PERCENT } from './constants';
 import type { Candidate } from './evaluate';
 import { isProbeDue } from './health';
+import { policyRank, tierRank } from './ranking-table';
 import type { StrategyOptions } from './strategies';
 import { applyStrategy, isDrainStrategy } from './strategies';
-import type { BudgetStep, HealthTier } from './types';
+import type { BudgetStep } from './types';
 
 /** A pick and the wrapper step that made it. */
 export interface BudgetPick {
   readonly pick: Candidate;
   readonly step: BudgetStep;
 }
-
-const TIER_RANK: Readonly<Record<HealthTier, number>> = { healthy: 0, probing: 1, draining: 2 };
-const POLICY_RANK: Readonly<Record<RoutingPolicy, number>> = { burn_first: 0, normal: 1, preserve: 2 };
 
 /** Over budget = effective P > 95 (strict) (§4.3). */
 export function isOverBudget(c: Candidate): boolean {
@@ -32,8 +30,8 @@ function ladderRung(group: readonly Candidate[]): Candidate[] {
   let bestTier = 3;
   let bestPolicy = 3;
   for (const c of group) {
-    const t = TIER_RANK[c.tier];
-    const p = POLICY_RANK[c.policy];
+    const t = tierRank(c.tier);
+    const p = policyRank(c.policy);
     if (t < bestTier || (t === bestTier && p < bestPolicy)) {
       bestTier = t;
       bestPolicy = p;
@@ -41,7 +39,7 @@ function ladderRung(group: readonly Candidate[]): Candidate[] {
   }
   const rung: Candidate[] = [];
   for (const c of group)
-    if (TIER_RANK[c.tier] === bestTier && POLICY_RANK[c.policy] === bestPolicy) rung.push(c);
+    if (tierRank(c.tier) === bestTier && policyRank(c.policy) === bestPolicy) rung.push(c);
   return rung;
 }
 
@@ -83,7 +81,7 @@ export function selectBudgetSafe(
   let bestTier = 3;
   for (const c of pool) {
     if (c.policy !== 'preserve' && !isOverBudget(c)) within.push(c);
-    const t = TIER_RANK[c.tier];
+    const t = tierRank(c.tier);
     if (t < bestTier) bestTier = t;
   }
   if (isDrainStrategy(strategy)) {
@@ -94,7 +92,7 @@ export function selectBudgetSafe(
   const probe = dueProbe(pool, o.now);
   if (probe !== null) return { pick: probe, step: 'probe' };
   const burn: Candidate[] = [];
-  for (const c of pool) if (c.policy === 'burn_first' && TIER_RANK[c.tier] === bestTier) burn.push(c);
+  for (const c of pool) if (c.policy === 'burn_first' && tierRank(c.tier) === bestTier) burn.push(c);
   if (burn.length > 0) return { pick: applyStrategy(strategy, burn, o), step: 'burn_first' };
   if (within.length > 0)
     return { pick: applyStrategy(strategy, ladderRung(within), o), step: 'within_budget' };

@@ -43,7 +43,8 @@ export interface Candidate {
   readonly persist: boolean;
 }
 
-function hasKeys(o: object): boolean {
+/** Whether an object has any own enumerable key (family block maps are usually empty). */
+export function hasKeys(o: object): boolean {
   for (const _ in o) return true;
   return false;
 }

@@ -24,8 +24,20 @@ export function shouldDrain(
   lastErrorAt: number | null,
   now: number,
 ): boolean {
-  if (!view.ignoreShortForHealth && view.rawP >= DRAIN_SHORT_PERCENT) return true;
-  if (view.rawS >= DRAIN_LONG_PERCENT) return true;
+  return shouldDrainRaw(view.rawP, view.rawS, view.ignoreShortForHealth, errorCount, lastErrorAt, now);
+}
+
+/** {@link shouldDrain} on plain numbers, for the allocation-free ranking table. */
+export function shouldDrainRaw(
+  rawP: number,
+  rawS: number,
+  ignoreShort: boolean,
+  errorCount: number,
+  lastErrorAt: number | null,
+  now: number,
+): boolean {
+  if (!ignoreShort && rawP >= DRAIN_SHORT_PERCENT) return true;
+  if (rawS >= DRAIN_LONG_PERCENT) return true;
   return errorCount >= DRAIN_ERROR_COUNT && lastErrorAt !== null && now - lastErrorAt < DRAIN_ERROR_WINDOW;
 }
 

@@ -19,6 +19,8 @@ import {
 } from './errors';
 import type { Candidate } from './evaluate';
 import { blockedFacts, evaluateAccount } from './evaluate';
+import { allCandidates, buildRankingTable, candidateAt } from './ranking-table';
+import { selectOnTable } from './table-select';
 import { gateAccount } from './gate';
 import { normalizePlan } from './plans';
 import { describeSkipped } from './reason';
@@ -154,8 +156,24 @@ function modelAllowed(plans: ReadonlySet<string>, planType: string): boolean {
   return plans.has(planType.trim().toLowerCase()) || plans.has(normalizePlan(planType));
 }
 
+/** Internal switches of {@link selectAccountWith}. */
+export interface SelectOptions {
+  /**
+   * Rank plain fresh selections on the numeric table (the default). Off, every path runs the Candidate-based
+   * reference pipeline; tests compare the two.
+   */
+  readonly rankOnTable: boolean;
+}
+
 /** Select an account for one request (§2). See {@link SelectionInput} and {@link SelectionResult}. */
 export function selectAccount(input: SelectionInput): SelectionResult {
+  return selectAccountWith(input, DEFAULT_OPTIONS);
+}
+
+const DEFAULT_OPTIONS: SelectOptions = { rankOnTable: true };
+
+/** {@link selectAccount} with internal switches. */
+export function selectAccountWith(input: SelectionInput, options: SelectOptions): SelectionResult {
   const { accounts, settings, request, now } = input;
   const strategy = normalizeStrategy(settings.routingStrategy);
   const gated = findGatedEntry(input.registry, request.model);
@@ -215,16 +233,63 @@ export function selectAccount(input: SelectionInput): SelectionResult {
     if (candidates.length === 0) return fail(run, gateError(tally, request.model));
   }
 
-  // 4. State build and core filter.
+  // 4. State build and core filter, as numbers (see ranking-table.ts); the reference builds Candidates directly.
+  if (!options.rankOnTable) return selectFromCandidates(run, evaluateAll(run, candidates, scoped));
+  const table = buildRankingTable(candidates, gated, scoped, now, run.skipped, run.changes);
+  const o: StrategyOptions = {
+    now,
+    preferEarlierReset: settings.preferEarlierReset,
+    random: input.random,
+    primaryFirst: false,
+  };
+  const stickyApplies = settings.stickySessions && request.sticky !== undefined;
+  if (request.previousResponse === undefined && strategy !== 'single_account' && !stickyApplies) {
+    // The common request — a plain fresh selection — ranks on the table and builds one Candidate, the pick's.
+    const pick = selectOnTable(strategy, table, o);
+    if (pick !== null) {
+      return succeed(run, {
+        candidate: candidateAt(table, pick.index),
+        via: pick.step === 'probe' ? 'probe' : 'strategy',
+        budgetStep: pick.step,
+        sticky: null,
+        stickyRule: null,
+        mapping: 'none',
+      });
+    }
+  }
+  // Continuity, the pin, affinity, the backoff fallback and the errors work on Candidates.
+  return selectFromCandidates(run, allCandidates(table));
+}
+
+/** Step 4 the reference way: one Candidate per account, skips and changes in candidate order. */
+function evaluateAll(
+  run: Run,
+  candidates: readonly AccountState[],
+  scoped: ReadonlySet<AccountState>,
+): Candidate[] {
+  const { gated } = run;
   const evaluated: Candidate[] = [];
-  const pool: Candidate[] = [];
   for (const a of candidates) {
-    const c = evaluateAccount(a, gated, gated !== null && scoped.has(a), now);
+    const c = evaluateAccount(a, gated, gated !== null && scoped.has(a), run.input.now);
     evaluated.push(c);
     if (c.next !== a) run.changes.push({ id: c.id, next: c.next, persist: c.persist });
-    if (c.skip === null) pool.push(c);
-    else run.skipped.push({ id: c.id, reason: c.skip });
+    if (c.skip !== null) run.skipped.push({ id: c.id, reason: c.skip });
   }
+  return evaluated;
+}
+
+/** Steps 5–8 over evaluated Candidates (skips and changes of step 4 already recorded in `run`). */
+function selectFromCandidates(run: Run, evaluated: readonly Candidate[]): SelectionResult {
+  const { input, strategy, gated } = run;
+  const { accounts, settings, request, now } = input;
+  const tried = excludedAccounts(input);
+  const pool = evaluated.filter((c) => c.skip === null);
+  const o: StrategyOptions = {
+    now,
+    preferEarlierReset: settings.preferEarlierReset,
+    random: input.random,
+    primaryFirst: false,
+  };
   const blockedError = (list: readonly Candidate[]): SelectionResult =>
     fail(
       run,
@@ -265,13 +330,6 @@ export function selectAccount(input: SelectionInput): SelectionResult {
       mapping: 'none',
     });
   }
-
-  const o: StrategyOptions = {
-    now,
-    preferEarlierReset: settings.preferEarlierReset,
-    random: input.random,
-    primaryFirst: false,
-  };
 
   // 7. Soft affinity.
   let mapping: MappingAction = 'none';
@@ -315,6 +373,17 @@ export function selectAccount(input: SelectionInput): SelectionResult {
     stickyRule,
     mapping,
   });
+}
+
+/** The accounts already tried in this request that are otherwise candidates (step 1). */
+function excludedAccounts(input: SelectionInput): AccountState[] {
+  const excluded = input.request.excludedIds;
+  if (excluded === undefined || excluded.length === 0) return [];
+  const ids = new Set(excluded);
+  return input.accounts.filter(
+    (a) =>
+      ids.has(a.id) && a.status !== 'paused' && a.status !== 'reauth_required' && a.status !== 'deactivated',
+  );
 }
 
 function scopedFor(gated: GatedModelEntry | null, a: AccountState): boolean {

@@ -6,6 +6,7 @@
 import type { UsageSample, UsageWindow } from '../../../shared/domain';
 import { STANDARD_FAMILY } from '../../../shared/domain';
 import { DAY, IN_FLIGHT_PENALTY, UNKNOWN_BUCKET } from './constants';
+import type { PlanCapacity } from './plans';
 import { planCapacity, remainingCredits } from './plans';
 import type { AccountState } from './types';
 
@@ -36,19 +37,22 @@ export interface UsageView {
   readonly ignoreShortForHealth: boolean;
 }
 
-function windowUse(w: UsageWindow | null | undefined, now: number): number | null {
+/** Raw use of a window at T: null when missing, 0 once its reset time has passed (§0). */
+export function windowUse(w: UsageWindow | null | undefined, now: number): number | null {
   if (w === null || w === undefined) return null;
   // A window whose reset time has passed counts as 0 (§0).
   if (w.resetAt !== null && w.resetAt <= now) return 0;
   return w.usedPercent;
 }
 
-function futureReset(w: UsageWindow | null | undefined, now: number): number | null {
+/** The window's reset time when it is still ahead of T, else null. */
+export function futureReset(w: UsageWindow | null | undefined, now: number): number | null {
   if (w === null || w === undefined || w.resetAt === null) return null;
   return w.resetAt > now ? w.resetAt : null;
 }
 
-function effective(raw: number, inFlight: number): number {
+/** Effective use: raw + 2.5 per in-flight request, capped at 100 (§0). */
+export function effective(raw: number, inFlight: number): number {
   return Math.min(100, raw + IN_FLIGHT_PENALTY * inFlight);
 }
 
@@ -63,11 +67,8 @@ export function buildUsageView(account: AccountState, viewKey: string, now: numb
   // Missing S → P; for a gated view this is the family's own P, never the standard weekly value (§5.5).
   const rawS = sRaw ?? rawP;
   const inFlight = account.inFlight;
-  // No monthly remap in a gated view (§5.5).
-  const monthly =
-    secondary !== null && viewKey === STANDARD_FAMILY && secondary.windowMinutes >= MONTHLY_WINDOW_MINUTES;
   const plan = planCapacity(account.planType);
-  const cap = monthly && plan.monthly !== null ? plan.monthly : plan.weekly;
+  const cap = viewCapacity(plan, secondary, viewKey);
   const s = effective(rawS, inFlight);
   const shortResetAt = futureReset(primary, now);
   return {
@@ -82,6 +83,14 @@ export function buildUsageView(account: AccountState, viewKey: string, now: numb
     cap,
     ignoreShortForHealth: plan.short <= 0,
   };
+}
+
+/** Long-window capacity of a view: monthly for monthly standard accounts with a monthly row, else weekly (§3, §5.5). */
+export function viewCapacity(plan: PlanCapacity, secondary: UsageWindow | null, viewKey: string): number {
+  // No monthly remap in a gated view (§5.5).
+  const monthly =
+    secondary !== null && viewKey === STANDARD_FAMILY && secondary.windowMinutes >= MONTHLY_WINDOW_MINUTES;
+  return monthly && plan.monthly !== null ? plan.monthly : plan.weekly;
 }
 
 /** Whole days until `resetAt`, or {@link UNKNOWN_BUCKET} when unknown (§4.1, §3.7). */

@@ -1,0 +1,171 @@
+/**
+ * The numeric ranking table (ranking-table.ts, table-select.ts) against the Candidate-based reference pipeline:
+ * over arbitrary pools, strategies, settings and times, `selectAccount` returns exactly what the reference returns
+ * (pick, reason with every skipped account, changes, errors) and consumes the same random draws — including when
+ * rows cached at an earlier T are reused later.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ROUTING_STRATEGIES } from '../../../shared/domain';
+import type { AccountStatus, RoutingPolicy } from '../../../shared/domain';
+import type { AccountState, SelectionInput } from '../../../main/core/balancer';
+import { SEED_REGISTRY } from '../../../main/core/balancer';
+import { selectAccountWith } from '../../../main/core/balancer/select';
+import { SPARK, STD_MODEL, T, acct, applyChanges, cfg, mulberry32 } from './fixtures';
+
+const PLANS = ['free', 'plus', 'pro', 'prolite', 'team', 'enterprise', 'go'] as const;
+const STATUSES: readonly AccountStatus[] = [
+  'active',
+  'active',
+  'active',
+  'rate_limited',
+  'quota_exceeded',
+  'paused',
+];
+// Weighted towards the common case so ladder rungs hold several accounts and strategies have real choices.
+const POLICIES: readonly RoutingPolicy[] = ['normal', 'normal', 'normal', 'burn_first', 'preserve'];
+
+const pct = fc.oneof(fc.constant(null), fc.integer({ min: 0, max: 100 }));
+const time = fc.oneof(fc.constant(null), fc.integer({ min: T - 400, max: T + 4000 }));
+/** Window resets up to ten days ahead, so prefer_earlier_reset sees several day buckets. */
+const windowReset = fc.oneof(fc.constant(null), fc.integer({ min: T - 400, max: T + 10 * 86_400 }));
+const win = fc.oneof(pct, fc.tuple(fc.integer({ min: 0, max: 100 }), windowReset));
+
+const anyAccount = (id: string) =>
+  fc
+    .record({
+      plan: fc.constantFrom(...PLANS),
+      status: fc.constantFrom(...STATUSES),
+      kind: fc.constantFrom('usage_limit' as const, 'throttle' as const),
+      resetAt: time,
+      blockedAt: time,
+      cooldownUntil: fc.oneof(fc.constant(null), fc.constant(null), time),
+      errorCount: fc.integer({ min: 0, max: 8 }),
+      lastErrorAt: time,
+      P: win,
+      S: win,
+      sampleAge: fc.integer({ min: 0, max: 600 }),
+      spark: pct,
+      policy: fc.constantFrom(...POLICIES),
+      inFlight: fc.integer({ min: 0, max: 3 }),
+      lastSelectedAt: fc.oneof(fc.constant(0), fc.integer({ min: T - 300, max: T })),
+      tier: fc.constantFrom(
+        'healthy' as const,
+        'healthy' as const,
+        'healthy' as const,
+        'draining' as const,
+        'probing' as const,
+      ),
+      drainStartedAt: fc.integer({ min: T - 200, max: T }),
+      probeStreak: fc.integer({ min: 0, max: 3 }),
+      familyBlock: fc.boolean(),
+    })
+    .map((r) =>
+      acct(id, {
+        plan: r.plan,
+        status: r.status,
+        rateLimitKind: r.status === 'rate_limited' ? r.kind : null,
+        resetAt: r.resetAt,
+        blockedAt: r.blockedAt,
+        cooldownUntil: r.cooldownUntil,
+        errorCount: r.errorCount,
+        lastErrorAt: r.lastErrorAt,
+        P: r.P,
+        S: r.S,
+        sampleAt: T - r.sampleAge,
+        routingPolicy: r.policy,
+        inFlight: r.inFlight,
+        lastSelectedAt: r.lastSelectedAt,
+        tiers: { codex: { tier: r.tier, drainStartedAt: r.drainStartedAt, probeStreak: r.probeStreak } },
+        familyBlocks: r.familyBlock ? { codex_spark: { blockedAt: T - 100, resetAt: T + 50 } } : {},
+        families: r.spark === null ? {} : { codex_spark: { P: r.spark, at: T - 10 } },
+      }),
+    );
+
+const pool = fc
+  .integer({ min: 1, max: 16 })
+  .chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => anyAccount(`acc-${i}`))));
+
+const scenario = fc.record({
+  accounts: pool,
+  // The strategies ranked on numbers twice as often as the others.
+  strategy: fc.constantFrom(
+    ...ROUTING_STRATEGIES,
+    'capacity_weighted',
+    'capacity_weighted',
+    'fill_first',
+    'fill_first',
+    'unknown',
+  ),
+  preferEarlierReset: fc.boolean(),
+  stickySessions: fc.boolean(),
+  mapped: fc.oneof(fc.constant(undefined), fc.constant(null), fc.integer({ min: 0, max: 12 })),
+  previous: fc.constantFrom(false, false, false, true),
+  excluded: fc.oneof(
+    fc.constant<number[]>([]),
+    fc.constant<number[]>([]),
+    fc.array(fc.integer({ min: 0, max: 16 }), { maxLength: 2 }),
+  ),
+  model: fc.constantFrom(STD_MODEL, STD_MODEL, SPARK),
+  seed: fc.integer(),
+  /** Later selection times; rows cached at earlier ones must stay exact or expire. */
+  steps: fc.array(fc.integer({ min: 0, max: 400 }), { minLength: 1, maxLength: 4 }),
+});
+
+type Scenario = typeof scenario extends fc.Arbitrary<infer S> ? S : never;
+
+function inputAt(s: Scenario, accounts: readonly AccountState[], now: number, seed: number): SelectionInput {
+  return {
+    accounts,
+    settings: cfg(s.strategy, s.preferEarlierReset, {
+      stickySessions: s.stickySessions,
+      pinnedAccountId: 'acc-0',
+    }),
+    registry: SEED_REGISTRY,
+    request: {
+      model: s.model,
+      ...(s.mapped !== undefined
+        ? { sticky: { mappedAccountId: s.mapped === null ? null : `acc-${s.mapped}` } }
+        : {}),
+      ...(s.previous ? { previousResponse: { ownerId: 'acc-1' } } : {}),
+      excludedIds: s.excluded.map((i) => `acc-${i}`),
+    },
+    now,
+    random: mulberry32(seed),
+  };
+}
+
+describe('ranking table', () => {
+  it('selects exactly like the Candidate-based reference, over time, with and without applied changes', () => {
+    fc.assert(
+      fc.property(scenario, (s) => {
+        let accounts: AccountState[] = s.accounts;
+        let now = T;
+        for (const [k, step] of s.steps.entries()) {
+          now += step;
+          const fast = selectAccountWith(inputAt(s, accounts, now, s.seed + k), { rankOnTable: true });
+          const reference = selectAccountWith(inputAt(s, accounts, now, s.seed + k), { rankOnTable: false });
+          expect(fast).toEqual(reference);
+          // Alternate between a caller that applies changes and one that does not (rows must not go stale).
+          if (k % 2 === 0) accounts = applyChanges(accounts, fast);
+        }
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('consumes the random source exactly like the reference', () => {
+    fc.assert(
+      fc.property(scenario, (s) => {
+        const draws = (rankOnTable: boolean): number => {
+          let n = 0;
+          const input = { ...inputAt(s, s.accounts, T, s.seed), random: () => (n++, 0.37) };
+          selectAccountWith(input, { rankOnTable });
+          return n;
+        };
+        expect(draws(true)).toBe(draws(false));
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
