@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
-// Two suites: fast pure unit tests, and integration tests that start real servers (simulator, proxy,
-// SQLite on temp files, Chromium, the Codex CLI). CI runs both with `npm test`.
+// Three suites: fast pure unit tests, integration tests that start real servers (simulator, proxy, SQLite on
+// temp files, the Codex CLI), and end-to-end tests of the built dashboard in Chromium. `npm test` runs all three.
 export default defineConfig({
   test: {
     projects: [
@@ -23,6 +23,19 @@ export default defineConfig({
           hookTimeout: 60_000,
           // Each file starts its own servers on port 0; two cores, so keep the pool small.
           maxWorkers: 2,
+        },
+      },
+      {
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          environment: 'node',
+          sequence: { groupOrder: 2 },
+          // Builds the dashboard once; every file then drives the real bundle in Chromium.
+          globalSetup: ['test/e2e/global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          maxWorkers: 1,
         },
       },
     ],

@@ -18,6 +18,7 @@ import type { UpstreamTimeouts } from './upstream/client';
 import { accountsRoutes } from './admin/accounts-routes';
 import { loginRoutes, type DesktopCapabilities } from './admin/login-routes';
 import { poolRoutes } from './admin/pool-routes';
+import { dashboardRoutes } from './admin/dashboard-routes';
 import type { AccountsTuning } from './accounts/tuning';
 
 /** Capabilities and sources the core does not reach for itself (CONVENTIONS.md habit 5). */
@@ -117,6 +118,7 @@ export function createCore(config: CoreConfig, deps: CoreDeps = {}): Core {
       ...(deps.desktop ? { desktop: deps.desktop } : {}),
     }),
     ...poolRoutes({ guard: guard(), pool: svc.pool, store: s, events: svc.events, now }),
+    ...dashboardRoutes({ guard: guard() }),
   ];
 
   return {

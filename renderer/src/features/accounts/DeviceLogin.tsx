@@ -1,0 +1,69 @@
+import { useState } from 'react';
+import type { DeviceStartResult } from '../../../../shared/api';
+import { api, type ApiError } from '../../api/client';
+import { ErrorMessage } from '../../components/feedback';
+import { useServerNow } from '../../lib/server-clock';
+import { formatCountdown } from '../../lib/format';
+import { LoginOutcome } from './LoginOutcome';
+import { useLoginStatus } from './use-login-status';
+
+/** Adds an account with a device code, for when the browser is on another machine. */
+export function DeviceLogin() {
+  const [started, setStarted] = useState<DeviceStartResult | null>(null);
+  const [starting, setStarting] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+  const { status, error: statusError, cancel } = useLoginStatus(started?.loginId ?? null);
+  const now = useServerNow();
+
+  const start = async (): Promise<void> => {
+    setStarting(true);
+    setError(null);
+    try {
+      setStarted(await api.startDeviceLogin());
+    } catch (err) {
+      setError(err as ApiError);
+    } finally {
+      setStarting(false);
+    }
+  };
+
+  const finished = status !== null && status.state !== 'pending';
+  return (
+    <div className="stack">
+      <p>
+        No browser on this machine? Get a code, then enter it on any device where you can sign in to ChatGPT.
+      </p>
+      {(!started || finished) && (
+        <div className="button-row">
+          <button type="button" className="primary" disabled={starting} onClick={() => void start()}>
+            {starting ? 'Getting a code…' : 'Get a device code'}
+          </button>
+        </div>
+      )}
+      {error && <ErrorMessage error={error} />}
+      {started && !finished && (
+        <div className="stack">
+          <p>
+            Go to{' '}
+            <a href={started.verificationUrl} target="_blank" rel="noopener noreferrer">
+              {started.verificationUrl}
+            </a>{' '}
+            and enter:
+          </p>
+          <p className="device-code mono" data-testid="device-code">
+            {started.userCode}
+          </p>
+          <p className="small muted">The code expires {formatCountdown(started.expiresAt, now)}.</p>
+        </div>
+      )}
+      {started && <LoginOutcome status={status} error={statusError} />}
+      {started && !finished && (
+        <div className="button-row">
+          <button type="button" onClick={cancel}>
+            Cancel sign-in
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}
