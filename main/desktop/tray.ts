@@ -1,0 +1,161 @@
+import { join } from 'node:path';
+import { clipboard, Menu, nativeImage, Tray, type NativeImage } from 'electron';
+import type { RoutingStrategy } from '../../shared/domain';
+import type { Core } from '../core/create-core';
+import type { Logger } from '../core/log';
+import type { SecretBoxKind } from '../core/secrets';
+import type { LoginItem } from './login-item';
+import { trayIconFile, trayIconState, trayToolTip } from './tray-icon';
+import { trayTemplate, type TrayActions, type TrayState } from './tray-template';
+
+/** Coalesces bursts of core events (a request finishing updates quota, status and the log) into one rebuild. */
+export const TRAY_DEBOUNCE_MS = 250;
+/** Rebuilds the menu this often anyway, so "updated 3m ago" and countdowns stay true. */
+export const TRAY_TICK_MS = 30_000;
+
+/** What the tray needs. */
+export interface TrayDeps {
+  core: Core;
+  secretStorage: SecretBoxKind;
+  loginItem: LoginItem;
+  /** Folder holding the `tray-*.png` icons. */
+  assetsDir: string;
+  platform: NodeJS.Platform;
+  openDashboard: () => void;
+  quit: () => void;
+  log: Logger;
+}
+
+/** The running tray. */
+export interface TrayController {
+  /** Rebuilds the menu and icon now. */
+  refresh(): void;
+  dispose(): void;
+}
+
+/** Reads the tray's state from the running core. */
+export function readTrayState(
+  core: Core,
+  secretStorage: SecretBoxKind,
+  openAtLogin: boolean | null,
+  now: number,
+): TrayState {
+  const settings = core.services.settings.get();
+  const accounts = core.services.accounts.list();
+  const pinned = settings.pinnedAccountId;
+  return {
+    now,
+    accounts,
+    strategy: settings.routingStrategy,
+    pinnedAccountId: pinned !== null && accounts.some((a) => a.id === pinned) ? pinned : null,
+    demo: core.config.demo,
+    proxyUrl: core.url,
+    secretStorage,
+    openAtLogin,
+  };
+}
+
+/** Binds the menu's actions to the core (in-process: no HTTP round trip) and to Electron. */
+export function trayActions(deps: TrayDeps, refresh: () => void): TrayActions {
+  const { core, log } = deps;
+  const act = (action: 'pause' | 'resume', id: string): void => {
+    try {
+      core.services.accounts[action](id);
+    } catch (err) {
+      // An account that changed state meanwhile (it needs a new login, say) is not an error worth a dialog.
+      log.warn(`could not ${action} an account`, { accountId: id, err });
+    }
+  };
+  const all = (action: 'pause' | 'resume', statuses: readonly string[]): void => {
+    for (const account of core.services.accounts.list()) {
+      if (statuses.includes(account.status)) act(action, account.id);
+    }
+    refresh();
+  };
+  return {
+    setStrategy(strategy: RoutingStrategy) {
+      core.services.settings.update({ routingStrategy: strategy });
+      refresh();
+    },
+    openDashboard: deps.openDashboard,
+    copyText: (text) => clipboard.writeText(text),
+    pauseAll: () => all('pause', ['active', 'rate_limited', 'quota_exceeded']),
+    resumeAll: () => all('resume', ['paused']),
+    pauseAccount(id) {
+      act('pause', id);
+      refresh();
+    },
+    resumeAccount(id) {
+      act('resume', id);
+      refresh();
+    },
+    setOpenAtLogin(open) {
+      deps.loginItem.set(open);
+      refresh();
+    },
+    quit: deps.quit,
+  };
+}
+
+/**
+ * Creates the tray icon and keeps its menu and icon in step with the core: rebuilt (debounced) on every core
+ * event, and on a slow tick for the relative times.
+ */
+export function setupTray(deps: TrayDeps): TrayController {
+  const { core, log } = deps;
+  const icon = (name: string): NativeImage => nativeImage.createFromPath(join(deps.assetsDir, name));
+  const initial = trayIconState(core.services.accounts.list());
+  const tray = new Tray(icon(trayIconFile(initial, deps.platform)));
+  let shownIcon = initial;
+  let disposed = false;
+
+  const refresh = (): void => {
+    if (disposed) return;
+    try {
+      const state = readTrayState(
+        core,
+        deps.secretStorage,
+        deps.loginItem.get(),
+        Math.floor(Date.now() / 1000),
+      );
+      tray.setContextMenu(Menu.buildFromTemplate(trayTemplate(state, actions)));
+      const iconState = trayIconState(state.accounts);
+      if (iconState !== shownIcon) {
+        tray.setImage(icon(trayIconFile(iconState, deps.platform)));
+        shownIcon = iconState;
+      }
+      tray.setToolTip(trayToolTip(iconState, state.demo));
+    } catch (err) {
+      log.error('could not update the tray menu', { err });
+    }
+  };
+  const actions = trayActions(deps, refresh);
+
+  let pending: NodeJS.Timeout | undefined;
+  const schedule = (): void => {
+    if (pending !== undefined || disposed) return;
+    pending = setTimeout(() => {
+      pending = undefined;
+      refresh();
+    }, TRAY_DEBOUNCE_MS);
+  };
+  const unsubscribe = core.services.events.subscribe((event) => {
+    if (event.type !== 'request') schedule(); // quota and status changes come as their own events
+  });
+  const tick = setInterval(refresh, TRAY_TICK_MS);
+  tick.unref();
+  // Windows users expect a left click on the tray icon to open the app; macOS and Linux open the menu.
+  if (deps.platform === 'win32') tray.on('click', deps.openDashboard);
+  refresh();
+
+  return {
+    refresh,
+    dispose() {
+      disposed = true;
+      unsubscribe();
+      clearInterval(tick);
+      if (pending !== undefined) clearTimeout(pending);
+      tray.destroy();
+    },
+  };
+}

@@ -1,0 +1,27 @@
+// Builds the Electron main process: main/desktop/entry.ts and the core it imports, bundled into one ES module
+// at dist/main/main.js (package.json "main"). Electron provides `electron`; better-sqlite3 is a native module
+// rebuilt for Electron at packaging time, so both stay external. Everything else (zod, undici) is bundled.
+import { builtinModules } from 'node:module';
+import { defineConfig } from 'vite';
+
+const external = ['electron', 'better-sqlite3', ...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
+
+export default defineConfig({
+  publicDir: false,
+  logLevel: 'warn',
+  build: {
+    ssr: 'main/desktop/entry.ts',
+    outDir: 'dist/main',
+    emptyOutDir: true,
+    // Electron 38 runs Node 22.
+    target: 'node22',
+    sourcemap: true,
+    minify: false,
+    reportCompressedSize: false,
+    rollupOptions: {
+      external,
+      output: { format: 'es', entryFileNames: 'main.js' },
+    },
+  },
+  ssr: { noExternal: true, external: ['electron', 'better-sqlite3'] },
+});
