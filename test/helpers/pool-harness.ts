@@ -101,16 +101,8 @@ export async function startPool(options: PoolHarnessOptions = {}): Promise<PoolH
     accounts,
     ids,
     addAccount,
-    fetch: (path, init) => fetch(core.url + path, init),
-    admin: (path, init) =>
-      fetch(core.url + path, {
-        ...init,
-        headers: {
-          authorization: `Bearer ${core.adminToken}`,
-          'content-type': 'application/json',
-          ...init?.headers,
-        },
-      }),
+    fetch: core.fetch,
+    admin: core.admin,
     async close() {
       await core.stop();
       await sim.close();

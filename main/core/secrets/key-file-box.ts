@@ -14,8 +14,7 @@ import { join } from 'node:path';
 import {
   SEALED_PREFIXES,
   SecretBoxError,
-  decodeBase64Strict,
-  wrongBox,
+  unwrapSealed,
   type SealedSecret,
   type SecretBox,
 } from './secret-box';
@@ -53,15 +52,14 @@ export function createKeyFileSecretBox(dataDir: string, options: KeyFileSecretBo
       return `${SEALED_PREFIXES.keyFile}${body}` as SealedSecret;
     },
     open(sealed: SealedSecret): string {
-      if (typeof sealed !== 'string' || !sealed.startsWith(SEALED_PREFIXES.keyFile)) {
-        throw wrongBox(
-          sealed,
-          SEALED_PREFIXES.safeStorage,
-          'This secret was sealed by the OS keychain (desktop app) and cannot be opened with the key file.',
-        );
-      }
-      const raw = decodeBase64Strict(sealed.slice(SEALED_PREFIXES.keyFile.length));
-      if (raw === null || raw.length < IV_BYTES + TAG_BYTES) throw cannotOpen();
+      const raw = unwrapSealed(
+        sealed,
+        SEALED_PREFIXES.keyFile,
+        SEALED_PREFIXES.safeStorage,
+        'This secret was sealed by the OS keychain (desktop app) and cannot be opened with the key file.',
+        cannotOpen,
+      );
+      if (raw.length < IV_BYTES + TAG_BYTES) throw cannotOpen();
       try {
         const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, IV_BYTES));
         decipher.setAAD(AAD);

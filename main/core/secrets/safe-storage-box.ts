@@ -1,8 +1,7 @@
 import {
   SEALED_PREFIXES,
   SecretBoxError,
-  decodeBase64Strict,
-  wrongBox,
+  unwrapSealed,
   type SealedSecret,
   type SecretBox,
 } from './secret-box';
@@ -32,15 +31,13 @@ export function createSafeStorageSecretBox(safeStorage: SafeStorageLike): Secret
       return `${SEALED_PREFIXES.safeStorage}${safeStorage.encryptString(plain).toString('base64')}` as SealedSecret;
     },
     open(sealed: SealedSecret): string {
-      if (typeof sealed !== 'string' || !sealed.startsWith(SEALED_PREFIXES.safeStorage)) {
-        throw wrongBox(
-          sealed,
-          SEALED_PREFIXES.keyFile,
-          'This secret was sealed with the key file (headless mode) and cannot be opened with the OS keychain.',
-        );
-      }
-      const raw = decodeBase64Strict(sealed.slice(SEALED_PREFIXES.safeStorage.length));
-      if (raw === null) throw cannotOpen();
+      const raw = unwrapSealed(
+        sealed,
+        SEALED_PREFIXES.safeStorage,
+        SEALED_PREFIXES.keyFile,
+        'This secret was sealed with the key file (headless mode) and cannot be opened with the OS keychain.',
+        cannotOpen,
+      );
       try {
         return safeStorage.decryptString(raw);
       } catch {

@@ -70,3 +70,22 @@ export function wrongBox(value: unknown, otherPrefix: string, otherBoxMessage: s
     fromOtherBox ? otherBoxMessage : 'This value is not a secret sealed by Codex Pool.',
   );
 }
+
+/**
+ * The ciphertext bytes of a value this box sealed (`ownPrefix`), or the clear error: sealed by the other box,
+ * not a sealed value at all, or malformed. Shared by both boxes so they refuse foreign input the same way.
+ */
+export function unwrapSealed(
+  sealed: unknown,
+  ownPrefix: string,
+  otherPrefix: string,
+  otherBoxMessage: string,
+  malformed: () => SecretBoxError,
+): Buffer {
+  if (typeof sealed !== 'string' || !sealed.startsWith(ownPrefix)) {
+    throw wrongBox(sealed, otherPrefix, otherBoxMessage);
+  }
+  const raw = decodeBase64Strict(sealed.slice(ownPrefix.length));
+  if (raw === null) throw malformed();
+  return raw;
+}

@@ -1,30 +1,20 @@
-import { useState } from 'react';
-import type { OAuthStartResult } from '../../../../shared/api';
-import { api, type ApiError } from '../../api/client';
+import { api } from '../../api/client';
 import { ErrorMessage } from '../../components/feedback';
 import { LoginOutcome } from './LoginOutcome';
-import { useLoginStatus } from './use-login-status';
+import { useLoginFlow } from './use-login-status';
 
 /** Adds an account by signing in to ChatGPT in a browser (OAuth PKCE). */
 export function BrowserLogin() {
-  const [started, setStarted] = useState<OAuthStartResult | null>(null);
-  const [starting, setStarting] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
-  const { status, error: statusError, cancel } = useLoginStatus(started?.loginId ?? null);
-
-  const start = async (): Promise<void> => {
-    setStarting(true);
-    setError(null);
-    try {
-      setStarted(await api.startBrowserLogin());
-    } catch (err) {
-      setError(err as ApiError);
-    } finally {
-      setStarting(false);
-    }
-  };
-
-  const finished = status !== null && status.state !== 'pending';
+  const {
+    started,
+    starting,
+    startError: error,
+    status,
+    statusError,
+    finished,
+    start,
+    cancel,
+  } = useLoginFlow(api.startBrowserLogin);
   return (
     <div className="stack">
       <p>

@@ -1,33 +1,23 @@
-import { useState } from 'react';
-import type { DeviceStartResult } from '../../../../shared/api';
-import { api, type ApiError } from '../../api/client';
+import { api } from '../../api/client';
 import { ErrorMessage } from '../../components/feedback';
 import { useServerNow } from '../../lib/server-clock';
 import { formatCountdown } from '../../lib/format';
 import { LoginOutcome } from './LoginOutcome';
-import { useLoginStatus } from './use-login-status';
+import { useLoginFlow } from './use-login-status';
 
 /** Adds an account with a device code, for when the browser is on another machine. */
 export function DeviceLogin() {
-  const [started, setStarted] = useState<DeviceStartResult | null>(null);
-  const [starting, setStarting] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
-  const { status, error: statusError, cancel } = useLoginStatus(started?.loginId ?? null);
+  const {
+    started,
+    starting,
+    startError: error,
+    status,
+    statusError,
+    finished,
+    start,
+    cancel,
+  } = useLoginFlow(api.startDeviceLogin);
   const now = useServerNow();
-
-  const start = async (): Promise<void> => {
-    setStarting(true);
-    setError(null);
-    try {
-      setStarted(await api.startDeviceLogin());
-    } catch (err) {
-      setError(err as ApiError);
-    } finally {
-      setStarting(false);
-    }
-  };
-
-  const finished = status !== null && status.state !== 'pending';
   return (
     <div className="stack">
       <p>

@@ -78,3 +78,38 @@ export function useLoginStatus(loginId: string | null): {
 
   return { status, error, cancel };
 }
+
+/**
+ * One login attempt from start to finish: starting it (with its own error), then following its status. Shared by
+ * the browser and the device-code dialogs, which differ only in what they show while it is pending.
+ */
+export function useLoginFlow<T extends { loginId: string }>(
+  startLogin: () => Promise<T>,
+): {
+  started: T | null;
+  starting: boolean;
+  startError: ApiError | null;
+  status: OAuthStatus | null;
+  statusError: ApiError | null;
+  finished: boolean;
+  start(): Promise<void>;
+  cancel(): void;
+} {
+  const [started, setStarted] = useState<T | null>(null);
+  const [starting, setStarting] = useState(false);
+  const [startError, setStartError] = useState<ApiError | null>(null);
+  const { status, error: statusError, cancel } = useLoginStatus(started?.loginId ?? null);
+  const start = async (): Promise<void> => {
+    setStarting(true);
+    setStartError(null);
+    try {
+      setStarted(await startLogin());
+    } catch (err) {
+      setStartError(err as ApiError);
+    } finally {
+      setStarting(false);
+    }
+  };
+  const finished = status !== null && status.state !== 'pending';
+  return { started, starting, startError, status, statusError, finished, start, cancel };
+}
