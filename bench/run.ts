@@ -4,10 +4,13 @@
 import { runBalancerBench } from './balancer.bench';
 import { printProxyBench, runProxyBench } from './proxy.bench';
 
-console.log('Balancer selection (µs per selection; per-account ratio vs 10 accounts, 1.00 = linear)');
+console.log(
+  'Balancer selection (µs per selection, median of batches; per-account ratio vs 10 accounts, 1.00 = linear)',
+);
 for (const row of runBalancerBench()) {
+  const name = `${row.strategy}${row.sticky ? ' + sticky' : ''}`;
   console.log(
-    `  ${row.strategy.padEnd(18)} ${String(row.accounts).padStart(6)} accounts  ${row.microsPerSelection.toFixed(1).padStart(8)} µs  ratio ${row.perAccountRatio.toFixed(2)}`,
+    `  ${name.padEnd(27)} ${String(row.accounts).padStart(6)} accounts  ${row.microsPerSelection.toFixed(1).padStart(8)} µs  ratio ${row.perAccountRatio.toFixed(2)}`,
   );
 }
 console.log('');

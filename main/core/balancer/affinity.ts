@@ -40,6 +40,21 @@ function inBackoff(m: Candidate, now: number): boolean {
   return a.lastErrorAt !== null && now < a.lastErrorAt + backoffSeconds(a.errorCount);
 }
 
+/** Rule 8: no live mapping. */
+export const NEW_KEY: StickyDecision = { kind: 'fresh', rule: 8, mapping: 'set', outcome: 'new' };
+/** Rule 1: M is not a candidate (paused, reauth, deactivated, deleted, tried, filtered by model or gate). */
+export const MAPPED_GONE: StickyDecision = { kind: 'fresh', rule: 1, mapping: 'set', outcome: 'rebind' };
+
+/** What rules 2 and 4 need to know about the pool besides M, however the pool is represented. */
+export interface StickyPoolFacts {
+  /** Some candidate is burn_first. */
+  readonly burnExists: boolean;
+  /** Some selectable candidate is burn_first. */
+  readonly burnSelectable: boolean;
+  /** The deterministic budget-safe selection over the pool (rule 2), computed only when rule 2 asks. */
+  readonly budgetCheck: () => BudgetPick | null;
+}
+
 /**
  * Keep or rebind (§6.2). `mappedId` is the live mapping (null = none); `evaluated` are the candidates that passed
  * the model filter and the gate (selectable or not); `pool` the selectable ones.
@@ -51,21 +66,36 @@ export function decideSticky(
   strategy: RoutingStrategy,
   o: StrategyOptions,
 ): StickyDecision {
-  if (mappedId === null) return { kind: 'fresh', rule: 8, mapping: 'set', outcome: 'new' };
+  if (mappedId === null) return NEW_KEY;
   const m = evaluated.find((c) => c.id === mappedId);
-  // Rule 1: M is not a candidate (paused, reauth, deactivated, deleted, tried, filtered by model or gate).
-  if (m === undefined) return { kind: 'fresh', rule: 1, mapping: 'set', outcome: 'rebind' };
+  if (m === undefined) return MAPPED_GONE;
+  return decideForMapped(
+    m,
+    {
+      burnExists: evaluated.some((c) => c.policy === 'burn_first'),
+      burnSelectable: pool.some((c) => c.policy === 'burn_first'),
+      budgetCheck: () => selectBudgetSafe(strategy, pool, { ...o, random: null }),
+    },
+    strategy,
+    o,
+  );
+}
 
+/** Keep or rebind (§6.2) once the mapped account M is known to be a candidate. */
+export function decideForMapped(
+  m: Candidate,
+  facts: StickyPoolFacts,
+  strategy: RoutingStrategy,
+  o: StrategyOptions,
+): StickyDecision {
   // Rule 4: never move a burn_first M; move any M only if no burn_first candidate exists or one is selectable.
-  const burnExists = evaluated.some((c) => c.policy === 'burn_first');
-  const burnSelectable = pool.some((c) => c.policy === 'burn_first');
-  const mayMove = m.policy !== 'burn_first' && (!burnExists || burnSelectable);
+  const mayMove = m.policy !== 'burn_first' && (!facts.burnExists || facts.burnSelectable);
   const now = o.now;
 
   if (mayMove) {
     // Rule 2: budget pressure.
     if (!isDrainStrategy(strategy) && !activelyRateLimited(m) && isOverBudget(m)) {
-      const check = selectBudgetSafe(strategy, pool, { ...o, random: null });
+      const check = facts.budgetCheck();
       if (check !== null && check.pick !== m && !isOverBudget(check.pick)) {
         return { kind: 'pick', pick: check, rule: 2, outcome: 'rebind' };
       }

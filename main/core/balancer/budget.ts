@@ -6,7 +6,7 @@ import type { RoutingStrategy } from '../../../shared/domain';
 import { BUDGET_PERCENT } from './constants';
 import type { Candidate } from './evaluate';
 import { isProbeDue } from './health';
-import { policyRank, tierRank } from './ranking-table';
+import { policyRank, tierRank } from './row';
 import type { StrategyOptions } from './strategies';
 import { applyStrategy, isDrainStrategy } from './strategies';
 import type { BudgetStep } from './types';

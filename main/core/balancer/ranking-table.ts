@@ -1,268 +1,231 @@
 /**
- * The ranking table: the §2 step-4 state build of every candidate as a small numeric {@link Row}, so a selection
- * over thousands of accounts ranks them without building a Candidate, a usage view and a skip reason per account
- * per request (BALANCER.md §2, §4.3).
+ * The ranking table: the §2 step-4 state build of every candidate as numeric columns (one {@link Row} per account,
+ * see row.ts), plus the aggregates the budget-safe wrapper needs (§4.3), found in the same single pass. Selection
+ * then ranks on the columns (table-select.ts) and builds a Candidate only where an object path needs one.
  *
- * A row is computed inline when the account needs no state change — the steady state, since the caller applies
- * every selection's changes — and then cached per state object: states are immutable values replaced on change, and
- * the row records until when its time comparisons hold. An account that changes (recovery, overlay clean-up, tier
- * move), has family blocks, or is scoped by a gated request goes through the full {@link evaluateAccount}, and its
- * row is taken from that Candidate. Either way a row holds exactly the Candidate's numbers
- * (test/unit/balancer/ranking-table.test.ts); full Candidates are built on demand with {@link candidateAt}.
+ * On the plain path (no tried accounts, no model filter, no gated model) the pass runs over `accounts` itself and
+ * folds step 1 in: inactive accounts are rows of their own kind, so no candidate list is built. Other paths pass the
+ * candidates left after steps 1–3.
+ *
+ * The columns double as a memo by position: column i keeps the row of the state object it was computed for, and
+ * until when it holds. A caller that passes the same array (or a copy with most states unchanged — the pool rebuilds
+ * its snapshot after every change) finds row i by one identity comparison; only replaced states, moved positions and
+ * expired rows are recomputed (through the per-state cache of row.ts). Like that cache, the memo is a pure function
+ * of (state, T): whatever an earlier call left in it, a result is the same.
  */
-import type { RoutingPolicy } from '../../../shared/domain';
-import { STANDARD_FAMILY } from '../../../shared/domain';
-import {
-  BACKOFF_MIN_ERRORS,
-  DRAIN_ERROR_WINDOW,
-  DRAIN_MIN_DURATION,
-  MAX_RESET_AHEAD,
-  QUOTA_COOLDOWN,
-  RESTART_COOLDOWN_FALLBACK,
-} from './constants';
 import type { Candidate } from './evaluate';
-import { backoffSeconds, evaluateAccount, hasKeys } from './evaluate';
-import { INITIAL_TIER, nextTier, shouldDrainRaw } from './health';
-import { planCapacity, remainingCredits } from './plans';
-import { effectiveResetAt, recoverByTime, recoverByUsage } from './recovery';
+import { evaluateAccount } from './evaluate';
+import { isProbeDue } from './health';
 import type { GatedModelEntry } from './registry';
-import type { AccountChange, AccountState, HealthTier, SkipReason, SkippedAccount, TierState } from './types';
-import { effective, futureReset, viewCapacity, windowUse } from './usage-view';
+import { BLOCKED, BURN_FIRST, INACTIVE, PROBING, TIER_NAMES, WITHIN_BUDGET, rowAt } from './row';
+import type { Selected } from './result';
+import type { AccountChange, AccountState, SkippedAccount } from './types';
 
-/** Health ladder ranks (§2) and policy ladder ranks (§4.2): lower is tried first. */
-export const HEALTHY = 0;
-export const PROBING = 1;
-export const DRAINING = 2;
-export const BURN_FIRST = 0;
-export const NORMAL = 1;
-export const PRESERVE = 2;
-
-export function tierRank(tier: HealthTier): number {
-  return tier === 'healthy' ? HEALTHY : tier === 'probing' ? PROBING : DRAINING;
-}
-
-export function policyRank(policy: RoutingPolicy): number {
-  return policy === 'burn_first' ? BURN_FIRST : policy === 'normal' ? NORMAL : PRESERVE;
-}
-
-/** The step-4 facts of one account at T, as ranking needs them. */
-export interface Row {
-  /** Passed the core filter (Candidate.skip === null). */
-  readonly selectable: boolean;
-  readonly tierRank: number;
-  readonly policyRank: number;
-  /** Usage view fields: effective P, S, fill_first's S, RC. */
-  readonly p: number;
-  readonly s: number;
-  readonly sFill: number;
-  readonly rc: number;
-  readonly lastSelectedAt: number;
-  /** prefer_earlier_reset's reset: the long-window reset, else the short one; NaN when unknown (§4.1). */
-  readonly bucketResetAt: number;
-  /** The account's entry in the reason's skipped list; null when selectable. */
-  readonly skipped: SkippedAccount | null;
-  /** The row is exact for validFrom ≤ T < validUntil (same state object). */
-  readonly validFrom: number;
-  readonly validUntil: number;
-}
-
-/** The rows of one selection's candidates, row i = `accounts[i]`. Scratch: valid until the next build. */
+/** The rows of one selection, row i = `accounts[i]`. Scratch: valid until the next build. */
 export interface RankingTable {
   size: number;
   accounts: readonly AccountState[];
   gated: GatedModelEntry | null;
   scoped: ReadonlySet<AccountState>;
   now: number;
-  readonly rows: Row[];
+
+  /* Columns (capacity ≥ size); row i's fields, and the memo: the state they were computed for, valid from–until. */
+  states: (AccountState | null)[];
+  /** `states[i].id`, so finding an account by id reads one array instead of every state object. */
+  ids: string[];
+  validFrom: Float64Array;
+  validUntil: Float64Array;
+  kind: Uint8Array;
+  rung: Uint8Array;
+  p: Float64Array;
+  s: Float64Array;
+  sFill: Float64Array;
+  rc: Float64Array;
+  lastSelectedAt: Float64Array;
+  bucketResetAt: Float64Array;
+  skipped: (SkippedAccount | null)[];
+  /** Row indices of the skipped candidates, in order (scratch of the build). */
+  blockedRows: Int32Array;
+
   /** Full candidates of rows built the slow way or materialised since; undefined otherwise. */
   readonly full: (Candidate | undefined)[];
+  /** Which entries of `full` this selection set, to clear them before the next. */
+  readonly fullRows: number[];
+
+  /* Aggregates of the build, over the candidate rows. */
+  candidates: number;
+  selectable: number;
+  within: number;
+  /** Smallest rung over the selectable rows, and over the within-budget rows; 9 when none. */
+  bestRung: number;
+  bestWithinRung: number;
+  /** The oldest due recovery probe among the selectable rows (ties by id), or −1 (§1.7). */
+  probe: number;
 }
 
-/*
- * One table reused by every selection: selection is synchronous and never re-entered, and the table never escapes
- * it, so reuse is invisible to callers.
- */
-const scratch: RankingTable = {
-  size: 0,
-  accounts: [],
-  gated: null,
-  scoped: new Set(),
-  now: 0,
-  rows: [],
-  full: [],
-};
-
-/** Inline rows by state object. */
-const rowCache = new WeakMap<AccountState, Row>();
-
-/** Marker: the account needs the full evaluation. */
-const NEEDS_FULL = Symbol('needs full evaluation');
-
-/*
- * A cached row expires this long before the first timestamp it depends on, so float rounding in comparisons such as
- * `now - lastErrorAt < 60` versus `lastErrorAt + 60` can never keep a stale row alive.
- */
-const EXPIRY_MARGIN = 1e-3;
-
-/**
- * Until when an inline row computed at T stays exact: every timestamp of the state that the state build compares T
- * with — status reset and its 366-day plausibility limit, usage-recovery waits, cooldown, backoff end, the standard
- * windows' resets, the drain error window and the minimum drain. Up to the first of them later than T every such
- * comparison keeps its outcome; a timestamp that turns out irrelevant only expires the row early.
- */
-function rowExpiry(a: AccountState, tier: TierState, now: number): number {
-  const sample = a.usage[STANDARD_FAMILY];
-  const blockedAt = a.blockedAt;
-  const lastErrorAt = a.lastErrorAt;
-  const times = [
-    a.resetAt,
-    a.resetAt === null ? null : a.resetAt - MAX_RESET_AHEAD,
-    a.cooldownUntil,
-    blockedAt === null ? null : blockedAt + RESTART_COOLDOWN_FALLBACK,
-    blockedAt === null ? null : blockedAt + QUOTA_COOLDOWN,
-    sample?.primary?.resetAt ?? null,
-    sample?.secondary?.resetAt ?? null,
-    lastErrorAt === null ? null : lastErrorAt + backoffSeconds(a.errorCount),
-    lastErrorAt === null ? null : lastErrorAt + DRAIN_ERROR_WINDOW,
-    tier.drainStartedAt === null ? null : tier.drainStartedAt + DRAIN_MIN_DURATION,
-  ];
-  let first = Infinity;
-  for (const x of times) if (x !== null && x > now && x < first) first = x;
-  return first - EXPIRY_MARGIN;
-}
-
-/**
- * The row of an unscoped account that needs no state change: the rules of {@link evaluateAccount} in the same order.
- * NEEDS_FULL as soon as anything would change, and for family blocks (rare; their clearing has its own clock).
- */
-function inlineRow(a: AccountState, now: number): Row | typeof NEEDS_FULL {
-  if (hasKeys(a.familyBlocks)) return NEEDS_FULL;
-  const status = a.status;
-  let skip: SkipReason | null = null;
-  if (status === 'rate_limited' || status === 'quota_exceeded') {
-    if (recoverByUsage(recoverByTime(a, now), now) !== a) return NEEDS_FULL;
-    const until = effectiveResetAt(a, now);
-    skip =
-      status === 'rate_limited'
-        ? { kind: 'rate_limited', until, rateLimitKind: a.rateLimitKind }
-        : { kind: 'quota_exceeded', until };
-  } else if (a.cooldownUntil !== null) {
-    // An expired cooldown is cleared (a change).
-    if (a.cooldownUntil <= now) return NEEDS_FULL;
-    skip = { kind: 'cooldown', until: a.cooldownUntil };
-  }
-  if (skip === null && a.errorCount >= BACKOFF_MIN_ERRORS) {
-    // A passed backoff resets the error count (a change).
-    const end = a.lastErrorAt === null ? null : a.lastErrorAt + backoffSeconds(a.errorCount);
-    if (end === null || now >= end) return NEEDS_FULL;
-    skip = { kind: 'backoff', until: end };
-  }
-
-  // The standard usage view, as buildUsageView computes it.
-  const sample = a.usage[STANDARD_FAMILY];
-  const primary = sample === undefined ? null : sample.primary;
-  const secondary = sample === undefined ? null : sample.secondary;
-  const rawP = windowUse(primary, now) ?? 0;
-  const sRaw = windowUse(secondary, now);
-  const rawS = sRaw ?? rawP;
-  const plan = planCapacity(a.planType);
-  const s = effective(rawS, a.inFlight);
-  const shortResetAt = futureReset(primary, now);
-  const longResetAt = secondary !== null ? futureReset(secondary, now) : shortResetAt;
-
-  // Tiers move for active accounts only (§1.7); a move is a change.
-  const tier = a.tiers[STANDARD_FAMILY] ?? INITIAL_TIER;
-  if (status === 'active') {
-    const drain = shouldDrainRaw(rawP, rawS, plan.short <= 0, a.errorCount, a.lastErrorAt, now);
-    if (nextTier(tier, drain, now) !== tier) return NEEDS_FULL;
-  }
+function emptyTable(capacity: number): RankingTable {
   return {
-    selectable: skip === null,
-    tierRank: tierRank(tier.tier),
-    policyRank: policyRank(a.routingPolicy),
-    p: effective(rawP, a.inFlight),
-    s,
-    sFill: effective(sRaw ?? 0, a.inFlight),
-    rc: remainingCredits(viewCapacity(plan, secondary, STANDARD_FAMILY), s),
-    lastSelectedAt: a.lastSelectedAt,
-    bucketResetAt: longResetAt ?? shortResetAt ?? NaN,
-    skipped: skip === null ? null : { id: a.id, reason: skip },
-    validFrom: now,
-    validUntil: rowExpiry(a, tier, now),
+    size: 0,
+    accounts: [],
+    gated: null,
+    scoped: new Set(),
+    now: 0,
+    states: Array.from({ length: capacity }, () => null),
+    ids: Array.from({ length: capacity }, () => ''),
+    validFrom: new Float64Array(capacity),
+    validUntil: new Float64Array(capacity),
+    kind: new Uint8Array(capacity),
+    rung: new Uint8Array(capacity),
+    p: new Float64Array(capacity),
+    s: new Float64Array(capacity),
+    sFill: new Float64Array(capacity),
+    rc: new Float64Array(capacity),
+    lastSelectedAt: new Float64Array(capacity),
+    bucketResetAt: new Float64Array(capacity),
+    skipped: Array.from({ length: capacity }, () => null),
+    blockedRows: new Int32Array(capacity),
+    full: Array.from({ length: capacity }, () => undefined),
+    fullRows: [],
+    candidates: 0,
+    selectable: 0,
+    within: 0,
+    bestRung: 9,
+    bestWithinRung: 9,
+    probe: -1,
   };
 }
 
-/** The row of a fully evaluated account (never cached). */
-function candidateRow(c: Candidate, now: number): Row {
-  return {
-    selectable: c.skip === null,
-    tierRank: tierRank(c.tier),
-    policyRank: policyRank(c.policy),
-    p: c.view.p,
-    s: c.view.s,
-    sFill: c.view.sFill,
-    rc: c.view.rc,
-    lastSelectedAt: c.lastSelectedAt,
-    bucketResetAt: c.view.longResetAt ?? c.view.shortResetAt ?? NaN,
-    skipped: c.skip === null ? null : { id: c.id, reason: c.skip },
-    validFrom: now,
-    validUntil: now,
-  };
+/*
+ * The one table, reused by every selection: selection is synchronous and never re-entered, and the table never
+ * escapes it (results hold no reference to it), so reuse is invisible to callers. Between selections it keeps the
+ * memo, plus the last selection's account array and the Candidates it built (cleared by the next build): strong
+ * references to at most one pool's worth of states.
+ */
+let table = emptyTable(64);
+
+/** A table for n rows; a larger one starts with an empty memo (a one-off when the pool grows). */
+function tableFor(n: number): RankingTable {
+  if (n > table.states.length) table = emptyTable(2 ** Math.ceil(Math.log2(n)));
+  return table;
 }
 
-/** A new row for `a` at T (cached when inline), with the Candidate when it took the full evaluation. */
-function freshRow(
+/** Recompute row i for `a` at T into the columns; records a full evaluation's state change. */
+function refresh(
+  t: RankingTable,
+  i: number,
   a: AccountState,
-  gated: GatedModelEntry | null,
   isScoped: boolean,
-  now: number,
-): { row: Row; full: Candidate | undefined } {
-  const inline = isScoped ? NEEDS_FULL : inlineRow(a, now);
-  if (inline !== NEEDS_FULL) {
-    rowCache.set(a, inline);
-    return { row: inline, full: undefined };
+  changes: AccountChange[],
+): void {
+  // A new state of the account the memo holds here is one the caller just made (applied changes, a request ended):
+  // no other selection has seen it, so the per-state cache is skipped. Anything else — an account that moved, another
+  // caller's array, an expired row — goes through that cache.
+  const previous = t.states[i];
+  const replaced = previous !== null && previous !== undefined && previous !== a && previous.id === a.id;
+  const { row, full } = rowAt(a, t.gated, isScoped, t.now, replaced);
+  if (full !== undefined) {
+    t.full[i] = full;
+    t.fullRows.push(i);
+    if (full.next !== a) changes.push({ id: full.id, next: full.next, persist: full.persist });
   }
-  const c = evaluateAccount(a, gated, isScoped, now);
-  return { row: candidateRow(c, now), full: c };
+  t.states[i] = a;
+  t.ids[i] = a.id;
+  t.validFrom[i] = row.validFrom;
+  t.validUntil[i] = row.validUntil;
+  t.kind[i] = row.kind;
+  t.rung[i] = row.rung;
+  t.p[i] = row.p;
+  t.s[i] = row.s;
+  t.sFill[i] = row.sFill;
+  t.rc[i] = row.rc;
+  t.lastSelectedAt[i] = row.lastSelectedAt;
+  t.bucketResetAt[i] = row.bucketResetAt;
+  t.skipped[i] = row.skipped;
+}
+
+/** Ids compare as strings; only reached on ties of every numeric key. */
+export function byId(t: RankingTable, a: number, b: number): number {
+  const x = t.ids[a] as string;
+  const y = t.ids[b] as string;
+  return x < y ? -1 : x > y ? 1 : 0;
 }
 
 /**
- * State build and core filter (§2 step 4) for `candidates`, in order: appends each skipped account to `skipped` and
- * each state change to `changes`, exactly as evaluating every account with {@link evaluateAccount} would.
+ * State build and core filter (§2 step 4) of `list` — the candidates, or on the plain path all accounts — in one
+ * pass: appends step 1's skips (plain path) and then the core filter's to `skipped`, and each state change to
+ * `changes`, exactly as evaluating every candidate with {@link evaluateAccount} would; and finds the aggregates.
  * `scoped` holds the accounts scoped by the request's gated entry.
  */
 export function buildRankingTable(
-  candidates: readonly AccountState[],
+  list: readonly AccountState[],
   gated: GatedModelEntry | null,
   scoped: ReadonlySet<AccountState>,
   now: number,
   skipped: SkippedAccount[],
   changes: AccountChange[],
 ): RankingTable {
-  const n = candidates.length;
-  const t = scratch;
+  const n = list.length;
+  const t = tableFor(n);
+  for (const i of t.fullRows) t.full[i] = undefined;
+  t.fullRows.length = 0;
   t.size = n;
-  t.accounts = candidates;
+  t.accounts = list;
   t.gated = gated;
   t.scoped = scoped;
   t.now = now;
-  t.rows.length = n;
-  t.full.length = n;
+  const { states, validFrom, validUntil, kind, rung, blockedRows } = t;
+  let candidates = 0;
+  let selectable = 0;
+  let within = 0;
+  let bestRung = 9;
+  let bestWithinRung = 9;
+  let probe = -1;
+  let blocked = 0;
   for (let i = 0; i < n; i++) {
-    const a = candidates[i] as AccountState;
+    const a = list[i] as AccountState;
+    // Scoped rows are per request (never valid later), but the memo may hold the same state's plain row.
     const isScoped = gated !== null && scoped.has(a);
-    let row = isScoped ? undefined : rowCache.get(a);
-    let full: Candidate | undefined = undefined;
-    if (row === undefined || !(now >= row.validFrom && now < row.validUntil)) {
-      ({ row, full } = freshRow(a, gated, isScoped, now));
-      if (full !== undefined && full.next !== a) {
-        changes.push({ id: full.id, next: full.next, persist: full.persist });
+    if (
+      a !== states[i] ||
+      !(now >= (validFrom[i] as number) && now < (validUntil[i] as number)) ||
+      isScoped
+    ) {
+      refresh(t, i, a, isScoped, changes);
+    }
+    const k = kind[i] as number;
+    if (k === INACTIVE) {
+      skipped.push(t.skipped[i] as SkippedAccount);
+      continue;
+    }
+    candidates += 1;
+    if (k === BLOCKED) {
+      blockedRows[blocked++] = i;
+      continue;
+    }
+    selectable += 1;
+    const r = rung[i] as number;
+    if (r < bestRung) bestRung = r;
+    if (k === WITHIN_BUDGET) {
+      within += 1;
+      if (r < bestWithinRung) bestWithinRung = r;
+    }
+    if (r >= PROBING * 3 && r < PROBING * 3 + 3) {
+      // The oldest due probe, ties by id (§1.7).
+      const last = t.lastSelectedAt[i] as number;
+      if (isProbeDue('probing', last, now)) {
+        const bestLast = probe < 0 ? Infinity : (t.lastSelectedAt[probe] as number);
+        if (probe < 0 || last < bestLast || (last === bestLast && byId(t, i, probe) < 0)) probe = i;
       }
     }
-    t.rows[i] = row;
-    t.full[i] = full;
-    if (row.skipped !== null) skipped.push(row.skipped);
   }
+  // The core filter's skips follow step 1's, in candidate order.
+  for (let j = 0; j < blocked; j++) skipped.push(t.skipped[blockedRows[j] as number] as SkippedAccount);
+  t.candidates = candidates;
+  t.selectable = selectable;
+  t.within = within;
+  t.bestRung = bestRung;
+  t.bestWithinRung = bestWithinRung;
+  t.probe = probe;
   return t;
 }
 
@@ -273,12 +236,52 @@ export function candidateAt(t: RankingTable, i: number): Candidate {
   const a = t.accounts[i] as AccountState;
   const c = evaluateAccount(a, t.gated, t.gated !== null && t.scoped.has(a), t.now);
   t.full[i] = c;
+  t.fullRows.push(i);
   return c;
 }
 
-/** Every row as a Candidate, in order (the paths that still work on objects: continuity, pin, errors). */
+/**
+ * What the result needs of the picked row i. Without a full evaluation the row is inline: unscoped and unchanged,
+ * so the Candidate would say next = the state, no persist, the standard view, no bypass, the state's own policy.
+ */
+export function selectedAt(t: RankingTable, i: number): Selected {
+  const known = t.full[i];
+  if (known !== undefined) return known;
+  const a = t.accounts[i] as AccountState;
+  return {
+    id: a.id,
+    next: a,
+    persist: false,
+    tier: TIER_NAMES[Math.floor((t.rung[i] as number) / 3)] as Selected['tier'],
+    policy: a.routingPolicy,
+    viewKey: 'codex',
+    bypassed: false,
+  };
+}
+
+/** Every candidate row as a Candidate, in order (the paths that still work on objects: continuity, pin, errors). */
 export function allCandidates(t: RankingTable): Candidate[] {
   const out: Candidate[] = [];
-  for (let i = 0; i < t.size; i++) out.push(candidateAt(t, i));
+  for (let i = 0; i < t.size; i++) if (t.kind[i] !== INACTIVE) out.push(candidateAt(t, i));
   return out;
+}
+
+/** The first candidate row of account `id`, or −1. */
+export function candidateRowOf(t: RankingTable, id: string): number {
+  for (let i = 0; i < t.size; i++) {
+    if (t.ids[i] === id && t.kind[i] !== INACTIVE) return i;
+  }
+  return -1;
+}
+
+/** Whether any candidate is burn_first, and any selectable one (§6.2 rule 4). */
+export function burnFirstFacts(t: RankingTable): { exists: boolean; selectable: boolean } {
+  let exists = false;
+  for (let i = 0; i < t.size; i++) {
+    const k = t.kind[i] as number;
+    if (k === INACTIVE || (t.rung[i] as number) % 3 !== BURN_FIRST) continue;
+    if (k !== BLOCKED) return { exists: true, selectable: true };
+    exists = true;
+  }
+  return { exists, selectable: false };
 }

@@ -79,6 +79,31 @@ export function findGatedEntry(registry: readonly GatedModelEntry[], model: stri
   return null;
 }
 
+/*
+ * findGatedEntry per (registry, model), for selection, which asks on every request: registries are immutable values
+ * (the settings store hands out a new array after an edit), so an entry is keyed by the array's identity, and a
+ * dropped registry takes its entries with it. Bounded per registry so a stream of junk model names cannot grow it.
+ */
+const GATED_MEMO = new WeakMap<readonly GatedModelEntry[], Map<string, GatedModelEntry | null>>();
+const GATED_MEMO_MAX = 256;
+
+/** {@link findGatedEntry}, memoised per registry array and model string. */
+export function findGatedEntryMemo(
+  registry: readonly GatedModelEntry[],
+  model: string,
+): GatedModelEntry | null {
+  let byModel = GATED_MEMO.get(registry);
+  if (byModel === undefined) {
+    byModel = new Map();
+    GATED_MEMO.set(registry, byModel);
+  }
+  const hit = byModel.get(model);
+  if (hit !== undefined) return hit;
+  const entry = findGatedEntry(registry, model);
+  if (byModel.size < GATED_MEMO_MAX) byModel.set(model, entry);
+  return entry;
+}
+
 /** Whether an account with this plan is scoped by the entry (§5.2). */
 export function isScopedPlan(entry: GatedModelEntry, planType: string): boolean {
   const plan = normalizePlan(planType);

@@ -1,12 +1,15 @@
 /**
  * The selection pipeline (BALANCER.md §2): candidates → model filter → gate → state build → hard continuity →
  * single_account → soft affinity → budget-safe selection → bookkeeping. Pure: the caller applies `changes`.
+ *
+ * Steps 1–4 build the ranking table (ranking-table.ts; on the plain path in a single pass over the accounts), fresh
+ * and sticky selections rank on it (select-table.ts), and continuity, the pin, the backoff fallback and the errors
+ * run on Candidates below — as does every path of the reference pipeline the tests compare against.
  */
-import type { AccountStatus, RoutingStrategy } from '../../../shared/domain';
+import type { AccountStatus } from '../../../shared/domain';
 import { continuityOwner, decideSticky } from './affinity';
 import { selectBudgetSafe } from './budget';
-import { MAX_ACCOUNTS_PER_COMPACT, MAX_ACCOUNTS_PER_REQUEST } from './constants';
-import type { BalancerError, GateTally } from './errors';
+import type { GateTally } from './errors';
 import {
   allAccountsExcluded,
   gateError,
@@ -19,100 +22,27 @@ import {
 } from './errors';
 import type { Candidate } from './evaluate';
 import { blockedFacts, evaluateAccount } from './evaluate';
-import { allCandidates, buildRankingTable, candidateAt } from './ranking-table';
-import { selectOnTable } from './table-select';
 import { gateAccount } from './gate';
 import { normalizePlan } from './plans';
-import { describeSkipped } from './reason';
+import type { RankingTable } from './ranking-table';
+import { allCandidates, buildRankingTable } from './ranking-table';
 import type { GatedModelEntry } from './registry';
-import { findGatedEntry, isScopedPlan } from './registry';
+import { findGatedEntryMemo, isScopedPlan } from './registry';
+import type { Run } from './result';
+import { fail, succeed } from './result';
+import { isInactive } from './row';
+import { selectFreshOnTable } from './select-table';
 import type { StrategyOptions } from './strategies';
 import { normalizeStrategy } from './strategies';
 import type {
-  AccountChange,
   AccountState,
   BudgetStep,
   MappingAction,
   SelectionInput,
   SelectionResult,
   SelectionVia,
-  SkippedAccount,
   StickyOutcome,
 } from './types';
-
-/** How a pick was reached, for the reason. */
-interface PickInfo {
-  readonly candidate: Candidate;
-  readonly via: SelectionVia;
-  readonly budgetStep: BudgetStep | null;
-  readonly sticky: StickyOutcome | null;
-  readonly stickyRule: number | null;
-  readonly mapping: MappingAction;
-}
-
-/** Mutable bookkeeping of one selection. */
-interface Run {
-  readonly input: SelectionInput;
-  readonly strategy: RoutingStrategy;
-  readonly skipped: SkippedAccount[];
-  readonly changes: AccountChange[];
-  readonly gated: GatedModelEntry | null;
-}
-
-function fail(run: Run, error: BalancerError): SelectionResult {
-  const skippedText = describeSkipped(run.skipped);
-  return {
-    ok: false,
-    error,
-    skipped: run.skipped,
-    summary: `${run.strategy}: ${error.code} (${error.message})${skippedText !== '' ? `; ${skippedText}` : ''}`,
-    changes: run.changes,
-  };
-}
-
-function succeed(run: Run, info: PickInfo): SelectionResult {
-  const { candidate: c, via } = info;
-  const now = run.input.now;
-  // Step 9: mark last_selected_at and in-flight on the selected account.
-  const next: AccountState = { ...c.next, lastSelectedAt: now, inFlight: c.next.inFlight + 1 };
-  const changes = run.changes.filter((ch) => ch.id !== c.id);
-  changes.push({ id: c.id, next, persist: c.persist });
-  const pinned = via === 'continuity' || via === 'single_account';
-  const skippedText = describeSkipped(run.skipped);
-  const details = [
-    via !== 'strategy' ? via : null,
-    info.budgetStep !== null && info.budgetStep !== 'probe' ? info.budgetStep : null,
-    info.sticky !== null ? `sticky ${info.sticky} (rule ${info.stickyRule})` : null,
-    c.tier,
-    c.policy,
-    c.viewKey !== 'codex' ? `view ${c.viewKey}` : null,
-    c.bypassed ? 'standard block bypassed' : null,
-  ].filter((d): d is string => d !== null);
-  return {
-    ok: true,
-    accountId: c.id,
-    reason: {
-      strategy: run.strategy,
-      accountId: c.id,
-      via,
-      budgetStep: info.budgetStep,
-      sticky: info.sticky,
-      stickyRule: info.stickyRule,
-      view: c.viewKey,
-      tier: c.tier,
-      policy: c.policy,
-      bypassed: c.bypassed,
-      skipped: run.skipped,
-      summary: `${run.strategy} → ${c.id} (${details.join(', ')})${skippedText !== '' ? `; ${skippedText}` : ''}`,
-    },
-    changes,
-    mapping: { action: info.mapping },
-    failover: {
-      allowed: !pinned,
-      maxAccounts: run.input.request.isCompact === true ? MAX_ACCOUNTS_PER_COMPACT : MAX_ACCOUNTS_PER_REQUEST,
-    },
-  };
-}
 
 /**
  * Backoff fallback (§1.6): with nothing available, rescue the backoff account that recovers soonest when ≥ 2 are in
@@ -159,8 +89,8 @@ function modelAllowed(plans: ReadonlySet<string>, planType: string): boolean {
 /** Internal switches of {@link selectAccountWith}. */
 export interface SelectOptions {
   /**
-   * Rank plain fresh selections on the numeric table (the default). Off, every path runs the Candidate-based
-   * reference pipeline; tests compare the two.
+   * Build the state on the numeric ranking table and rank fresh and sticky selections on it (the default). Off,
+   * every path runs the Candidate-based reference pipeline; tests compare the two.
    */
   readonly rankOnTable: boolean;
 }
@@ -172,22 +102,44 @@ export function selectAccount(input: SelectionInput): SelectionResult {
 
 const DEFAULT_OPTIONS: SelectOptions = { rankOnTable: true };
 
+/** No account is scoped: the set of a request without a gated model. */
+const NONE_SCOPED: ReadonlySet<AccountState> = new Set();
+
 /** {@link selectAccount} with internal switches. */
 export function selectAccountWith(input: SelectionInput, options: SelectOptions): SelectionResult {
-  const { accounts, settings, request, now } = input;
-  const strategy = normalizeStrategy(settings.routingStrategy);
-  const gated = findGatedEntry(input.registry, request.model);
+  const { accounts, request } = input;
+  const strategy = normalizeStrategy(input.settings.routingStrategy);
+  const gated = findGatedEntryMemo(input.registry, request.model);
   const run: Run = { input, strategy, skipped: [], changes: [], gated };
+  if (accounts.length === 0) return fail(run, noAccountsConfigured());
+
+  const excludedIds = request.excludedIds;
+  const modelPlans = request.modelPlans;
+  const plain =
+    gated === null &&
+    (excludedIds === undefined || excludedIds.length === 0) &&
+    (modelPlans === undefined || modelPlans.length === 0);
+  if (plain && options.rankOnTable) {
+    // Nothing tried, no model filter, no gate: steps 1–4 are one pass over the accounts (ranking-table.ts).
+    const table = buildRankingTable(accounts, null, NONE_SCOPED, input.now, run.skipped, run.changes);
+    if (table.candidates === 0) return fail(run, allAccountsExcluded(inactiveStatuses(accounts)));
+    return rankOnTable(run, table);
+  }
+  return selectFiltered(run, options);
+}
+
+/** Steps 1–3 over a candidate list, then the state build: the requests with tried accounts, a model filter or a gate. */
+function selectFiltered(run: Run, options: SelectOptions): SelectionResult {
+  const { input, gated } = run;
+  const { accounts, request, now } = input;
   const excluded = new Set(request.excludedIds ?? []);
 
   // 1. Candidates.
-  if (accounts.length === 0) return fail(run, noAccountsConfigured());
   const statuses = new Set<AccountStatus>();
   const tried: AccountState[] = [];
   let candidates: AccountState[] = [];
   for (const a of accounts) {
-    const st = a.status;
-    if (st === 'paused' || st === 'reauth_required' || st === 'deactivated') {
+    if (isInactive(a)) {
       statuses.add(a.status);
       run.skipped.push({ id: a.id, reason: { kind: a.status as 'paused' } });
     } else if (excluded.size > 0 && excluded.has(a.id)) {
@@ -235,30 +187,25 @@ export function selectAccountWith(input: SelectionInput, options: SelectOptions)
 
   // 4. State build and core filter, as numbers (see ranking-table.ts); the reference builds Candidates directly.
   if (!options.rankOnTable) return selectFromCandidates(run, evaluateAll(run, candidates, scoped));
-  const table = buildRankingTable(candidates, gated, scoped, now, run.skipped, run.changes);
-  const o: StrategyOptions = {
-    now,
-    preferEarlierReset: settings.preferEarlierReset,
-    random: input.random,
-    primaryFirst: false,
-  };
-  const stickyApplies = settings.stickySessions && request.sticky !== undefined;
-  if (request.previousResponse === undefined && strategy !== 'single_account' && !stickyApplies) {
-    // The common request — a plain fresh selection — ranks on the table and builds one Candidate, the pick's.
-    const pick = selectOnTable(strategy, table, o);
-    if (pick !== null) {
-      return succeed(run, {
-        candidate: candidateAt(table, pick.index),
-        via: pick.step === 'probe' ? 'probe' : 'strategy',
-        budgetStep: pick.step,
-        sticky: null,
-        stickyRule: null,
-        mapping: 'none',
-      });
-    }
+  return rankOnTable(run, buildRankingTable(candidates, gated, scoped, now, run.skipped, run.changes));
+}
+
+/** Steps 5–9 after a table build: fresh and sticky selections on the table, everything else on Candidates. */
+function rankOnTable(run: Run, table: RankingTable): SelectionResult {
+  const { request } = run.input;
+  if (request.previousResponse === undefined && run.strategy !== 'single_account') {
+    const result = selectFreshOnTable(run, table);
+    if (result !== null) return result;
   }
-  // Continuity, the pin, affinity, the backoff fallback and the errors work on Candidates.
+  // Continuity, the pin, the backoff fallback and the errors work on Candidates.
   return selectFromCandidates(run, allCandidates(table));
+}
+
+/** The statuses step 1 excluded, for the "all accounts excluded" message (§8 step 1). */
+function inactiveStatuses(accounts: readonly AccountState[]): Set<AccountStatus> {
+  const statuses = new Set<AccountStatus>();
+  for (const a of accounts) if (isInactive(a)) statuses.add(a.status);
+  return statuses;
 }
 
 /** Step 4 the reference way: one Candidate per account, skips and changes in candidate order. */

@@ -2,7 +2,8 @@
  * The numeric ranking table (ranking-table.ts, table-select.ts) against the Candidate-based reference pipeline:
  * over arbitrary pools, strategies, settings and times, `selectAccount` returns exactly what the reference returns
  * (pick, reason with every skipped account, changes, errors) and consumes the same random draws — including when
- * rows cached at an earlier T are reused later.
+ * rows cached at an earlier T are reused later, and whatever the table's per-position memo holds from earlier
+ * selections (other arrays, other orders and lengths, other requests, interleaved callers).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -82,9 +83,12 @@ const anyAccount = (id: string) =>
       }),
     );
 
-const pool = fc
-  .integer({ min: 1, max: 16 })
-  .chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => anyAccount(`acc-${i}`))));
+const poolOf = (prefix: string, min: number) =>
+  fc
+    .integer({ min, max: 16 })
+    .chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => anyAccount(`${prefix}-${i}`))));
+
+const pool = poolOf('acc', 1);
 
 const scenario = fc.record({
   accounts: pool,
@@ -166,6 +170,125 @@ describe('ranking table', () => {
         expect(draws(true)).toBe(draws(false));
       }),
       { numRuns: 500 },
+    );
+  });
+});
+
+/** How a caller's array changes before a selection: the memo must never mistake a position for a state. */
+type Shape = 'same' | 'copy' | 'reverse' | 'rotate' | 'drop' | 'borrow';
+
+/** One selection of a caller in an interleaved sequence. */
+const callStep = fc.record({
+  caller: fc.constantFrom(0, 1),
+  shape: fc.constantFrom<Shape>('same', 'same', 'copy', 'reverse', 'rotate', 'drop', 'borrow'),
+  dt: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 400 })),
+  apply: fc.boolean(),
+  strategy: scenario.map((s) => s.strategy),
+  preferEarlierReset: fc.boolean(),
+  stickySessions: fc.constantFrom(true, true, false),
+  /** Index into the caller's array (mod its length), a missing id, or no mapping. */
+  mapped: fc.oneof(fc.constant(undefined), fc.constant(null), fc.integer({ min: 0, max: 20 })),
+  previous: fc.constantFrom(false, false, false, false, true),
+  excluded: fc.oneof(fc.constant<number[]>([]), fc.array(fc.integer({ min: 0, max: 20 }), { maxLength: 2 })),
+  model: fc.constantFrom(STD_MODEL, STD_MODEL, SPARK),
+  modelPlans: fc.constantFrom(undefined, undefined, undefined, ['plus', 'pro', 'team']),
+  seed: fc.integer(),
+});
+
+function reshape(
+  list: readonly AccountState[],
+  other: readonly AccountState[],
+  shape: Shape,
+): AccountState[] {
+  switch (shape) {
+    case 'same':
+    case 'copy':
+      return [...list];
+    case 'reverse':
+      return [...list].reverse();
+    case 'rotate':
+      return [...list.slice(1), ...list.slice(0, 1)];
+    case 'drop':
+      return list.length > 1 ? list.slice(1) : [...list];
+    case 'borrow': {
+      // Another caller's state (same object) at a new position, ids kept unique.
+      const extra = other.find((b) => !list.some((a) => a.id === b.id));
+      return extra === undefined ? [...list] : [extra, ...list];
+    }
+  }
+}
+
+function callInput(
+  st: typeof callStep extends fc.Arbitrary<infer X> ? X : never,
+  accounts: readonly AccountState[],
+  now: number,
+  random: () => number,
+): SelectionInput {
+  const idAt = (i: number): string => (accounts[i % accounts.length] as AccountState).id;
+  return {
+    accounts,
+    settings: cfg(st.strategy, st.preferEarlierReset, {
+      stickySessions: st.stickySessions,
+      pinnedAccountId: idAt(0),
+    }),
+    registry: SEED_REGISTRY,
+    request: {
+      model: st.model,
+      ...(st.mapped !== undefined
+        ? {
+            sticky: {
+              mappedAccountId: st.mapped === null ? null : st.mapped > 16 ? 'gone' : idAt(st.mapped),
+            },
+          }
+        : {}),
+      ...(st.previous ? { previousResponse: { ownerId: idAt(1) } } : {}),
+      excludedIds: st.excluded.map(idAt),
+      ...(st.modelPlans !== undefined ? { modelPlans: st.modelPlans } : {}),
+    },
+    now,
+    random,
+  };
+}
+
+describe('ranking table memo', () => {
+  it('selects like the reference for interleaved callers whose arrays change length, order and states', () => {
+    fc.assert(
+      fc.property(
+        poolOf('acc', 1),
+        poolOf('bcc', 1),
+        fc.array(callStep, { minLength: 2, maxLength: 10 }),
+        (poolA, poolB, steps) => {
+          // Caller 1 starts with some of caller 0's state objects at other positions.
+          const lists: AccountState[][] = [poolA, [...poolB, ...poolA.slice(0, 3)]];
+          let now = T;
+          for (const st of steps) {
+            now += st.dt;
+            const mine = st.caller;
+            const accounts = reshape(
+              lists[mine] as AccountState[],
+              lists[1 - mine] as AccountState[],
+              st.shape,
+            );
+            if (st.shape !== 'same') lists[mine] = accounts;
+            let fastDraws = 0;
+            let referenceDraws = 0;
+            const fastRandom = mulberry32(st.seed);
+            const referenceRandom = mulberry32(st.seed);
+            const fast = selectAccountWith(
+              callInput(st, accounts, now, () => (fastDraws++, fastRandom())),
+              { rankOnTable: true },
+            );
+            const reference = selectAccountWith(
+              callInput(st, accounts, now, () => (referenceDraws++, referenceRandom())),
+              { rankOnTable: false },
+            );
+            expect(fast).toEqual(reference);
+            expect(fastDraws).toBe(referenceDraws);
+            if (st.apply) lists[mine] = applyChanges(accounts, fast);
+          }
+        },
+      ),
+      { numRuns: 1500 },
     );
   });
 });
