@@ -1,6 +1,6 @@
 import { api } from '../../api/client';
 import { ErrorMessage } from '../../components/feedback';
-import { LoginOutcome } from './LoginOutcome';
+import { LoginFooter } from './LoginOutcome';
 import { useLoginFlow } from './use-login-status';
 
 /** Adds an account by signing in to ChatGPT in a browser (OAuth PKCE). */
@@ -52,14 +52,7 @@ export function BrowserLogin() {
           </details>
         </div>
       )}
-      {started && <LoginOutcome status={status} error={statusError} />}
-      {started && !finished && (
-        <div className="button-row">
-          <button type="button" onClick={cancel}>
-            Cancel sign-in
-          </button>
-        </div>
-      )}
+      {started && <LoginFooter status={status} error={statusError} finished={finished} onCancel={cancel} />}
     </div>
   );
 }

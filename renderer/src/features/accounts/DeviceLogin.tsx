@@ -2,7 +2,7 @@ import { api } from '../../api/client';
 import { ErrorMessage } from '../../components/feedback';
 import { useServerNow } from '../../lib/server-clock';
 import { formatCountdown } from '../../lib/format';
-import { LoginOutcome } from './LoginOutcome';
+import { LoginFooter } from './LoginOutcome';
 import { useLoginFlow } from './use-login-status';
 
 /** Adds an account with a device code, for when the browser is on another machine. */
@@ -46,14 +46,7 @@ export function DeviceLogin() {
           <p className="small muted">The code expires {formatCountdown(started.expiresAt, now)}.</p>
         </div>
       )}
-      {started && <LoginOutcome status={status} error={statusError} />}
-      {started && !finished && (
-        <div className="button-row">
-          <button type="button" onClick={cancel}>
-            Cancel sign-in
-          </button>
-        </div>
-      )}
+      {started && <LoginFooter status={status} error={statusError} finished={finished} onCancel={cancel} />}
     </div>
   );
 }

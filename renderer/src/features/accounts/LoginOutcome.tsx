@@ -3,6 +3,32 @@ import type { ApiError } from '../../api/client';
 import { ErrorMessage } from '../../components/feedback';
 import { accountName } from './accounts-data';
 
+/** The end of both login dialogs: the outcome, and a way to give up while it is still pending. */
+export function LoginFooter({
+  status,
+  error,
+  finished,
+  onCancel,
+}: {
+  status: OAuthStatus | null;
+  error: ApiError | null;
+  finished: boolean;
+  onCancel(): void;
+}) {
+  return (
+    <>
+      <LoginOutcome status={status} error={error} />
+      {!finished && (
+        <div className="button-row">
+          <button type="button" onClick={onCancel}>
+            Cancel sign-in
+          </button>
+        </div>
+      )}
+    </>
+  );
+}
+
 /** Where a login stands, in words: waiting, added/updated, or why it failed. */
 export function LoginOutcome({ status, error }: { status: OAuthStatus | null; error: ApiError | null }) {
   if (error) return <ErrorMessage error={error} />;

@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { useId, useState, type ReactNode } from 'react';
 import { ROUTING_STRATEGIES } from '../../../../shared/domain';
 import type { SettingsPatch } from '../../../../shared/api';
 import { api, type ApiError } from '../../api/client';
@@ -9,6 +9,33 @@ import { accountName, accountsResource } from '../accounts/accounts-data';
 import { ApiKeys } from './ApiKeys';
 import { settingsResource } from './settings-data';
 import { STRATEGY_INFO } from './strategies';
+
+/** The on/off settings, in the order they are shown. */
+const PREFERENCES: ReadonlyArray<{
+  key: 'stickySessions' | 'preferEarlierReset' | 'requireApiKey';
+  title: string;
+  help: ReactNode;
+}> = [
+  {
+    key: 'stickySessions',
+    title: 'Sticky sessions',
+    help: 'Keep a conversation on the account that holds its prompt cache.',
+  },
+  {
+    key: 'preferEarlierReset',
+    title: 'Prefer earlier reset',
+    help: 'Use accounts whose week resets soonest first, so no quota goes to waste.',
+  },
+  {
+    key: 'requireApiKey',
+    title: 'Require an API key',
+    help: (
+      <>
+        Clients must send <code>Authorization: Bearer cp-…</code>, even from this machine.
+      </>
+    ),
+  },
+];
 
 /** The routing tab: strategy (one click, applies to the next request), preferences, pinned account, API keys. */
 export function RoutingView() {
@@ -100,45 +127,19 @@ export function RoutingView() {
 
       <fieldset className="card toggles">
         <legend>Preferences</legend>
-        <label className="toggle">
-          <input
-            type="checkbox"
-            checked={settings.stickySessions}
-            onChange={(e) => void save({ stickySessions: e.target.checked })}
-          />
-          <span>
-            <strong>Sticky sessions</strong>
-            <span className="small muted block">
-              Keep a conversation on the account that holds its prompt cache.
+        {PREFERENCES.map(({ key, title, help }) => (
+          <label className="toggle" key={key}>
+            <input
+              type="checkbox"
+              checked={settings[key]}
+              onChange={(e) => void save({ [key]: e.target.checked })}
+            />
+            <span>
+              <strong>{title}</strong>
+              <span className="small muted block">{help}</span>
             </span>
-          </span>
-        </label>
-        <label className="toggle">
-          <input
-            type="checkbox"
-            checked={settings.preferEarlierReset}
-            onChange={(e) => void save({ preferEarlierReset: e.target.checked })}
-          />
-          <span>
-            <strong>Prefer earlier reset</strong>
-            <span className="small muted block">
-              Use accounts whose week resets soonest first, so no quota goes to waste.
-            </span>
-          </span>
-        </label>
-        <label className="toggle">
-          <input
-            type="checkbox"
-            checked={settings.requireApiKey}
-            onChange={(e) => void save({ requireApiKey: e.target.checked })}
-          />
-          <span>
-            <strong>Require an API key</strong>
-            <span className="small muted block">
-              Clients must send <code>Authorization: Bearer cp-…</code>, even from this machine.
-            </span>
-          </span>
-        </label>
+          </label>
+        ))}
       </fieldset>
 
       <ApiKeys requireApiKey={settings.requireApiKey} />
