@@ -56,6 +56,11 @@ export class Router {
   }
 
   match(method: string, pathname: string): Match {
+    // HEAD is GET without a body (Node drops the body itself): monitors and `curl -I` work on every GET route.
+    if (method === 'HEAD') {
+      const asGet = this.match('GET', pathname);
+      if (asGet.kind !== 'method_not_allowed') return asGet;
+    }
     const byMethod = this.exact.get(pathname);
     if (byMethod) {
       const handler = byMethod.get(method);

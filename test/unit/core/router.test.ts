@@ -27,6 +27,14 @@ describe('Router', () => {
     expect(router.match('GET', '/nope')).toEqual({ kind: 'not_found' });
   });
 
+  it('answers HEAD with the GET handler', () => {
+    expect(router.match('HEAD', '/api/accounts')).toMatchObject({ kind: 'found' });
+    expect(router.match('HEAD', '/api/accounts/x/pause')).toEqual({
+      kind: 'method_not_allowed',
+      allowed: ['POST'],
+    });
+  });
+
   it('does not throw on malformed percent-encoding', () => {
     expect(router.match('DELETE', '/api/accounts/%E0%A4%A')).toEqual({ kind: 'not_found' });
   });
