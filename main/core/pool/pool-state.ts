@@ -182,6 +182,20 @@ export class PoolState {
     if (record) this.records.set(id, { ...record, ...fields });
   }
 
+  /**
+   * Takes the plan upstream reports (the usage endpoint) when it differs from the one the login carried: a plan
+   * changed after sign-in changes capacity, so ranking and the pooled view must follow. Written behind.
+   */
+  updatePlan(id: string, planType: string): void {
+    const record = this.records.get(id);
+    const state = this.states.get(id);
+    if (!record || !state || record.planType === planType) return;
+    this.records.set(id, { ...record, planType });
+    this.replace({ ...state, planType });
+    this.deps.queue.push((s) => s.accounts.setPlanType(id, planType));
+    this.deps.onEvent?.({ type: 'account', accountId: id });
+  }
+
   /** Writes every queued change now, so a following read of the store sees the live state. */
   flushWrites(): void {
     this.deps.queue.flush();

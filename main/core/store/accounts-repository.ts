@@ -212,6 +212,11 @@ export class AccountsRepository {
     return this.setColumn(id, 'routing_policy', policy);
   }
 
+  /** Records the plan upstream now reports (an upgrade or downgrade after the login). */
+  setPlanType(id: string, planType: string): boolean {
+    return this.setColumn(id, 'plan_type', planType);
+  }
+
   /** Sets or clears (null) the user's label. */
   setLabel(id: string, label: string | null): boolean {
     return this.setColumn(id, 'label', label);
@@ -222,7 +227,11 @@ export class AccountsRepository {
     return this.db.prepare('DELETE FROM accounts WHERE id = ?').run(id).changes > 0;
   }
 
-  private setColumn(id: string, column: 'routing_policy' | 'label', value: string | null): boolean {
+  private setColumn(
+    id: string,
+    column: 'routing_policy' | 'label' | 'plan_type',
+    value: string | null,
+  ): boolean {
     return (
       this.db
         .prepare(`UPDATE accounts SET ${column} = ?, updated_at = ? WHERE id = ?`)

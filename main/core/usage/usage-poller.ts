@@ -8,6 +8,7 @@ import type { AccountStatus } from '../../../shared/domain';
 import type { Logger } from '../log';
 import type { PoolState } from '../pool/pool-state';
 import { controlHeaders, parseUsagePayload } from '../protocol';
+import { normalizePlanType } from '../accounts/jwt';
 import { RefreshError, type TokenService } from '../accounts/token-service';
 import type { UpstreamClient } from '../upstream/client';
 import { runLimited } from './run-limited';
@@ -193,6 +194,7 @@ export class UsagePoller {
     const parsed = parseUsagePayload(body, this.deps.now());
     if (!parsed.ok) return this.transientFailure(id, parsed.code, parsed.message);
     this.backoff.delete(id);
+    if (parsed.value.planType) this.deps.pool.updatePlan(id, normalizePlanType(parsed.value.planType));
     for (const sample of parsed.value.samples) this.deps.pool.ingestSample(id, sample);
     return { kind: 'ok', samples: parsed.value.samples.length };
   }

@@ -180,3 +180,26 @@ describe('pool view', () => {
     expect(view.short.resetFirst).toBe(false); // the 5-hour reset is 4.5 h away
   });
 });
+
+describe('plan changes', () => {
+  it('takes the plan the usage endpoint reports when it differs from the one the login carried', async () => {
+    pool = await startAccountsPool();
+    const upgraded = pool.sim.addAccount({ email: 'upgraded@example.com', planType: 'pro' });
+    // An auth.json from before the upgrade: its id token still says plus.
+    const auth = upgraded.authJson() as { tokens: { id_token: string } };
+    const [head, payload, sig] = auth.tokens.id_token.split('.');
+    const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString()) as Record<
+      string,
+      Record<string, unknown>
+    >;
+    claims['https://api.openai.com/auth']!.chatgpt_plan_type = 'plus';
+    auth.tokens.id_token = [head, Buffer.from(JSON.stringify(claims)).toString('base64url'), sig].join('.');
+    const { account: imported } = pool.core.services.accounts.importAuthJson(auth);
+    expect(imported.planType).toBe('plus');
+
+    await pool.core.services.poller.pollNow();
+    expect((await account(pool, imported.id)).planType).toBe('pro');
+    pool.core.services.pool.flushWrites();
+    expect(pool.core.store.accounts.get(imported.id)?.planType).toBe('pro');
+  });
+});
