@@ -25,6 +25,7 @@ export async function withOfflineServices<T>(
     now: () => Math.floor(Date.now() / 1000),
     random: Math.random,
     env: {},
+    hostGuard: { boundHost: config.host, port: () => config.port }, // no server: nothing is served
   });
   try {
     return await fn(services);

@@ -155,6 +155,7 @@ export function createCore(config: CoreConfig, deps: CoreDeps = {}): Core {
         now,
         random,
         env: deps.env ?? process.env,
+        hostGuard: { boundHost: config.host, port: () => port },
         ...(deps.upstreamTimeouts ? { upstreamTimeouts: deps.upstreamTimeouts } : {}),
         ...(deps.accountsTuning ? { accountsTuning: deps.accountsTuning } : {}),
       });

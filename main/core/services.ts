@@ -6,6 +6,7 @@ import { isLoopbackHost } from './config';
 import type { Logger } from './log';
 import type { Route } from './http/router';
 import { HttpError } from './http/http-error';
+import { isAllowedHost, isCrossSite, type GuardOptions } from './admin/guard';
 import { createWriteQueue, type Store, type WriteQueue } from './store';
 import type { SecretBox } from './secrets';
 import type { GatedModelEntry } from './balancer';
@@ -48,6 +49,8 @@ export interface ServiceDeps {
   random: () => number;
   env: Record<string, string | undefined>;
   upstreamTimeouts?: Partial<UpstreamTimeouts>;
+  /** The names this server answers to (bound host and the live port), for the proxy's Host and Origin checks. */
+  hostGuard: Pick<GuardOptions, 'boundHost' | 'port'>;
   onPoolEvent?: (event: PoolEvent) => void;
   /** Ports and timings of logins and polling (tests). */
   accountsTuning?: AccountsTuning;
@@ -209,6 +212,14 @@ export function buildServices(deps: ServiceDeps): Services {
     );
 
   const authorizeClient = (req: IncomingMessage): void => {
+    // Any web page can send requests to 127.0.0.1. A page on another site (or a DNS-rebound name pointing here)
+    // must not spend the user's quota or read the answers: refuse foreign Host names and cross-site browsers.
+    if (!isAllowedHost(req.headers.host, deps.hostGuard)) {
+      throw new HttpError(421, 'misdirected_request', 'This server does not answer to that host name.');
+    }
+    if (isCrossSite(req, deps.hostGuard)) {
+      throw new HttpError(403, 'cross_site_request', 'Requests from web pages on other sites are refused.');
+    }
     const required = settings.get().requireApiKey || !isLoopbackHost(config.host);
     if (!required) return;
     const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');

@@ -68,7 +68,14 @@ export function authorizeAdmin(req: IncomingMessage, options: GuardOptions): voi
   );
 }
 
-function isCrossSite(req: IncomingMessage, options: GuardOptions): boolean {
+/**
+ * True when a browser sent the request from another site: `Sec-Fetch-Site` says so, or the `Origin` is not one of
+ * our names. Coding agents (Node, Rust clients) send neither header, so they are never affected.
+ */
+export function isCrossSite(
+  req: IncomingMessage,
+  options: Pick<GuardOptions, 'boundHost' | 'port'>,
+): boolean {
   const fetchSite = req.headers['sec-fetch-site'];
   if (fetchSite === 'cross-site' || fetchSite === 'same-site') return true;
   const origin = req.headers.origin;

@@ -196,3 +196,35 @@ describe('request history', () => {
     });
   });
 });
+
+describe('web pages cannot use the proxy', () => {
+  const body = JSON.stringify({ model: 'gpt-5.5', input: 'hi' });
+  it('refuses a cross-site browser request (no quota spent), and a DNS-rebound host name', async () => {
+    pool.sim.clearRequests();
+    // What a page on evil.example sends with fetch(..., {mode: 'no-cors'}) or a form post.
+    const crossSite = await post('/v1/responses', body, {
+      origin: 'https://evil.example',
+      'sec-fetch-site': 'cross-site',
+    });
+    expect(await errorOf(crossSite)).toMatchObject({ status: 403, code: 'cross_site_request' });
+    const { request } = await import('node:http');
+    const rebound = await new Promise<number>((resolve, reject) => {
+      const req = request(`${pool.core.url}/v1/responses`, {
+        method: 'POST',
+        headers: { host: 'evil.example:2455', 'content-type': 'application/json' },
+      });
+      req.on('response', (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+    expect(rebound).toBe(421);
+    expect(pool.sim.requests.filter((r) => r.path === '/backend-api/codex/responses')).toHaveLength(0);
+    // Agents send no Origin and no Sec-Fetch-Site: unaffected.
+    const agent = await post('/v1/responses', body);
+    expect(agent.status).toBe(200);
+    await agent.text();
+  });
+});
