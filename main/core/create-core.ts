@@ -18,6 +18,7 @@ import type { UpstreamTimeouts } from './upstream/client';
 import { accountsRoutes } from './admin/accounts-routes';
 import { loginRoutes, type DesktopCapabilities } from './admin/login-routes';
 import { poolRoutes } from './admin/pool-routes';
+import { quotaHistoryRoutes } from './admin/quota-history-routes';
 import { dashboardRoutes } from './admin/dashboard-routes';
 import type { AccountsTuning } from './accounts/tuning';
 
@@ -118,6 +119,7 @@ export function createCore(config: CoreConfig, deps: CoreDeps = {}): Core {
       ...(deps.desktop ? { desktop: deps.desktop } : {}),
     }),
     ...poolRoutes({ guard: guard(), pool: svc.pool, store: s, events: svc.events, now }),
+    ...quotaHistoryRoutes({ guard: guard(), pool: svc.pool, store: s, registry: svc.registry, now }),
     ...dashboardRoutes({ guard: guard() }),
   ];
 

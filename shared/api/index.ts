@@ -11,3 +11,4 @@ export * from './settings';
 export * from './events';
 export * from './oauth';
 export * from './pool';
+export * from './quota-history';

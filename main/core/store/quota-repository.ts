@@ -18,6 +18,17 @@ interface SampleRow {
   limit_name: string | null;
 }
 
+/** A row of {@link QuotaRepository.chartHistory}, read as an array. */
+type ChartRow = [
+  recordedAt: number,
+  primaryUsed: number | null,
+  primaryMinutes: number | null,
+  primaryReset: number | null,
+  secondaryUsed: number | null,
+  secondaryMinutes: number | null,
+  secondaryReset: number | null,
+];
+
 const COLUMNS = `account_id, family, recorded_at, primary_used_percent, primary_window_minutes, primary_reset_at,
   secondary_used_percent, secondary_window_minutes, secondary_reset_at, credits_has, credits_unlimited,
   credits_balance, limit_name`;
@@ -98,6 +109,46 @@ export class QuotaRepository {
       )
       .all(accountId, family, since) as SampleRow[];
     return rows.map(toSample);
+  }
+
+  /**
+   * The newest `limit` samples of one family since `since`, oldest first, with their windows only (no credits, no
+   * limit name): what a chart draws. A month of one-a-minute samples is ~43,000 rows per account, so this reads
+   * backwards along the (account, family, time) index, stops at `limit`, and fetches rows as arrays — about a
+   * third of the cost of {@link history} for the same range.
+   */
+  chartHistory(accountId: string, family: string, since: number, limit: number): UsageSample[] {
+    const rows = this.db
+      .prepare(
+        `SELECT recorded_at, primary_used_percent, primary_window_minutes, primary_reset_at,
+           secondary_used_percent, secondary_window_minutes, secondary_reset_at
+         FROM quota_samples WHERE account_id = ? AND family = ? AND recorded_at >= ?
+         ORDER BY recorded_at DESC, id DESC LIMIT ?`,
+      )
+      .raw(true)
+      .all(accountId, family, since, Math.max(0, Math.floor(limit))) as ChartRow[];
+    const samples: UsageSample[] = new Array<UsageSample>(rows.length);
+    for (let i = 0; i < rows.length; i += 1) {
+      const [at, pUsed, pMinutes, pReset, sUsed, sMinutes, sReset] = rows[rows.length - 1 - i]!;
+      samples[i] = {
+        family,
+        primary: windowOf(pUsed, pMinutes, pReset),
+        secondary: windowOf(sUsed, sMinutes, sReset),
+        recordedAt: at,
+      };
+    }
+    return samples;
+  }
+
+  /** The newest sample of one family strictly before `before` (epoch s): where a chart's series carries from. */
+  latestBefore(accountId: string, family: string, before: number): UsageSample | undefined {
+    const row = this.db
+      .prepare(
+        `SELECT ${COLUMNS} FROM quota_samples WHERE account_id = ? AND family = ? AND recorded_at < ?
+         ORDER BY recorded_at DESC, id DESC LIMIT 1`,
+      )
+      .get(accountId, family, before) as SampleRow | undefined;
+    return row === undefined ? undefined : toSample(row);
   }
 
   /** Deletes history older than `olderThan` (epoch s); the latest sample per family is kept. Returns rows deleted. */

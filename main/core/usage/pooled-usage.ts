@@ -22,6 +22,11 @@ export interface PoolAccountUsage {
 }
 
 const EXCLUDED: ReadonlySet<AccountStatus> = new Set(['paused', 'reauth_required', 'deactivated']);
+
+/** Whether an account in this status counts in the pooled view (not paused, signed out or deactivated). */
+export function countsInPool(status: AccountStatus): boolean {
+  return !EXCLUDED.has(status);
+}
 const PLAN_RANK = [
   'enterprise',
   'business',
@@ -51,7 +56,7 @@ export function buildPooledUsage(
   registry: readonly GatedModelEntry[],
   now: number,
 ): { body: Record<string, unknown>; headers: PooledRateLimits } {
-  const pool = accounts.filter((a) => !EXCLUDED.has(a.status));
+  const pool = accounts.filter((a) => countsInPool(a.status));
   const standard = pool.map((a) => ({ plan: a.planType, sample: a.usage[STANDARD_FAMILY] }));
   const primary = weightedWindow(standard, 'primary', now);
   const secondary = weightedWindow(standard, 'secondary', now);
@@ -84,7 +89,11 @@ function effectiveUsed(w: UsageWindow, now: number): number {
   return w.resetAt !== null && w.resetAt <= now ? 0 : w.usedPercent;
 }
 
-function weightedWindow(
+/**
+ * The pool's window of one slot at `now`: used % weighted by each plan's capacity in that window (BALANCER.md §3),
+ * floored to a whole percent; windows whose reset has passed count as 0. Also what the quota history charts plot.
+ */
+export function weightedWindow(
   samples: readonly { plan: string | null; sample: UsageSample | undefined }[],
   slot: 'primary' | 'secondary',
   now: number,

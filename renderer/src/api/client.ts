@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import {
   accountImportResultSchema,
   accountListSchema,
+  accountQuotaHistorySchema,
   accountResultSchema,
   adminEventSchema,
   apiKeyCreatedSchema,
@@ -17,6 +18,7 @@ import {
   healthSchema,
   oauthStartResultSchema,
   oauthStatusSchema,
+  poolQuotaHistorySchema,
   poolViewSchema,
   requestListSchema,
   settingsSchema,
@@ -141,6 +143,15 @@ export const api = {
   cancelLogin: (loginId: string) => call(oauthStatusSchema, '/api/oauth/cancel', post({ loginId })),
 
   pool: () => call(poolViewSchema, '/api/pool'),
+  /** The pool's capacity-weighted 5 h and weekly use over the last `hours`. */
+  poolQuotaHistory: (hours: number) =>
+    call(poolQuotaHistorySchema, `/api/pool/quota-history?hours=${encodeURIComponent(hours)}`),
+  /** One account's use of one limit family over the last `hours`. */
+  accountQuotaHistory: (id: string, family: string, hours: number) =>
+    call(
+      accountQuotaHistorySchema,
+      `${account(id, '/quota-history')}?family=${encodeURIComponent(family)}&hours=${encodeURIComponent(hours)}`,
+    ),
 
   settings: () => call(settingsSchema, '/api/settings'),
   updateSettings: (change: SettingsPatch) => call(settingsSchema, '/api/settings', patch(change)),

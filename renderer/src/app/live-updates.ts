@@ -10,6 +10,7 @@ import { accountName, accountsResource } from '../features/accounts/accounts-dat
 import { poolResource } from '../features/pool/pool-data';
 import { keysResource, settingsResource } from '../features/settings/settings-data';
 import { requestsResource } from '../features/requests/requests-data';
+import { reloadHistories } from '../features/history/history-data';
 import { useUi } from './ui-store';
 
 type StatusEvent = Extract<AdminEvent, { type: 'account_status' }>;
@@ -62,10 +63,12 @@ function handle(event: AdminEvent): void {
       announceTransition(event);
       accountsResource.reloadSoon();
       reloadIfShown(poolResource, 400);
+      reloadHistories(event.accountId); // a paused or signed-out account leaves the pool's series
       return;
     case 'quota':
       accountsResource.reloadSoon();
       reloadIfShown(poolResource, 400);
+      reloadHistories(event.accountId);
       return;
     case 'settings':
       reloadIfShown(settingsResource, 0);
@@ -95,6 +98,7 @@ export function startLiveUpdates(): () => void {
         for (const r of [accountsResource, poolResource, settingsResource, requestsResource, keysResource]) {
           reloadIfShown(r as Resource<unknown>, 0);
         }
+        reloadHistories();
       }
       if (state === 'reconnecting') missedEvents = true;
       if (state === 'closed') {

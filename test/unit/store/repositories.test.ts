@@ -215,6 +215,21 @@ describe('quota samples', () => {
     expect(store.quota.history(a, 'codex', 0)).toHaveLength(1);
     expect(store.quota.latest()).toHaveLength(3);
   });
+
+  it('reads the newest rows of a range with a limit, and the sample a chart carries in from before it', () => {
+    const a = store.accounts.upsertFromLogin(login()).account.id;
+    const t = env.clock.t;
+    for (const dt of [-300, -200, -100, 0]) store.quota.insert(a, sample({ recordedAt: t + dt }));
+    expect(store.quota.chartHistory(a, 'codex', t - 250, 2).map((s) => s.recordedAt)).toEqual([t - 100, t]);
+    const chart = store.quota.chartHistory(a, 'codex', t - 250, 10);
+    expect(chart.map((s) => s.recordedAt)).toEqual([t - 200, t - 100, t]);
+    // The windows as stored, nothing else.
+    const { credits: _credits, limitName: _limitName, ...windows } = sample({ recordedAt: t });
+    expect(chart[2]).toEqual(windows);
+    expect(store.quota.latestBefore(a, 'codex', t - 200)?.recordedAt).toBe(t - 300);
+    expect(store.quota.latestBefore(a, 'codex', t - 300)).toBeUndefined();
+    expect(store.quota.latestBefore(a, 'codex_spark', t)).toBeUndefined();
+  });
 });
 
 describe('request log', () => {

@@ -8,6 +8,7 @@ import { useUi } from '../../app/ui-store';
 import { POLICY_NAMES, formatAge, formatCountdown, planName } from '../../lib/format';
 import { accountName, accountsResource, patchAccount } from './accounts-data';
 import { QuotaBar } from './QuotaBar';
+import { AccountHistory } from '../history/AccountHistory';
 
 /** Props of {@link AccountCard}. */
 export interface AccountCardProps {
@@ -124,6 +125,8 @@ export function AccountCard({ account, now }: AccountCardProps) {
           ))}
         </section>
       )}
+
+      <AccountHistory account={account} name={name} />
 
       <div className="account-actions">
         <label className="inline-field" htmlFor={policyId}>

@@ -5,6 +5,7 @@ import { EmptyState, ErrorMessage, Loading } from '../../components/feedback';
 import { useServerNow } from '../../lib/server-clock';
 import { formatAge, formatClock, formatCountdown, formatPercent } from '../../lib/format';
 import { poolResource } from './pool-data';
+import { PoolHistory } from '../history/PoolHistory';
 
 const WINDOW_NAMES = { short: '5-hour window', long: 'Weekly window' } as const;
 
@@ -92,6 +93,7 @@ export function PoolView() {
           <PoolWindowCard window={data.long} now={now} />
         </div>
       )}
+      {data && data.accounts.total > 0 && <PoolHistory />}
     </section>
   );
 }
