@@ -14,6 +14,7 @@ import {
   type UpstreamOutcome,
 } from '../balancer';
 import type { AccountRecord, Store, WriteQueue } from '../store';
+import { shouldStoreSample } from '../usage/sample-storage';
 
 /** What changed in the pool, for the admin event stream and the tray. */
 export type PoolEvent =
@@ -42,6 +43,8 @@ export class PoolState {
   private readonly states = new Map<string, AccountState>();
   private readonly records = new Map<string, AccountRecord>();
   private snapshot: AccountState[] | null = null;
+  /** The last sample written to the history per (account, family): what the next one is compared with. */
+  private readonly lastStored = new Map<string, UsageSample>();
 
   constructor(private readonly deps: PoolStateDeps) {}
 
@@ -50,11 +53,13 @@ export class PoolState {
     const { store } = this.deps;
     this.states.clear();
     this.records.clear();
+    this.lastStored.clear();
     const usage = new Map<string, Record<string, UsageSample>>();
     for (const { accountId, sample } of store.quota.latest()) {
       const map = usage.get(accountId) ?? {};
       map[sample.family] = sample;
       usage.set(accountId, map);
+      this.lastStored.set(`${accountId}\u0000${sample.family}`, sample);
     }
     const blocks = new Map<string, Record<string, { blockedAt: number; resetAt: number | null }>>();
     for (const b of store.familyBlocks.list()) {
@@ -144,7 +149,11 @@ export class PoolState {
     const withSample: AccountState = { ...prev, usage: { ...prev.usage, [sample.family]: sample } };
     const next = recoverAccount(withSample, this.deps.now());
     this.replace(next);
-    this.deps.queue.push((s) => s.quota.insert(id, sample));
+    const key = `${id}\u0000${sample.family}`;
+    if (shouldStoreSample(this.lastStored.get(key), sample)) {
+      this.lastStored.set(key, sample);
+      this.deps.queue.push((s) => s.quota.insert(id, sample));
+    }
     if (next.status !== prev.status || next.familyBlocks !== prev.familyBlocks) this.persist(prev, next);
     this.deps.onEvent?.({ type: 'quota', accountId: id, family: sample.family, sample });
   }
