@@ -1,21 +1,13 @@
 import { mkdir } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { accountListSchema } from '../../shared/api';
 import { SHARED_LOGIN_WARNING } from '../../main/core/admin/accounts-routes';
-import { launchBrowser, signIn, startPool, type Browser, type PoolHarness } from './fixtures';
+import { signIn, startPool, type PoolHarness, useBrowser } from './fixtures';
 
-let browser: Browser;
 let pool: PoolHarness | undefined;
 
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-afterEach(async () => {
-  for (const page of browser.context.pages()) await page.close();
+const browser = useBrowser(async () => {
   await pool?.close();
   pool = undefined;
 });
@@ -45,7 +37,7 @@ describe('accounts view', () => {
       ],
     });
     await pollAll(pool);
-    const { page, errors } = await signIn(browser, pool.core);
+    const { page, errors } = await signIn(browser(), pool.core);
 
     const plus = card(page, 'plus@example.com');
     await plus.waitFor();
@@ -82,7 +74,7 @@ describe('accounts view', () => {
 
   it('pauses and resumes from the page, and reflects changes made elsewhere live', async () => {
     pool = await startPool({ accounts: [{ email: 'a@example.com', planType: 'plus' }] });
-    const { page, errors } = await signIn(browser, pool.core);
+    const { page, errors } = await signIn(browser(), pool.core);
     const account = card(page, 'a@example.com');
     const status = account.getByTestId('account-status');
 
@@ -104,7 +96,7 @@ describe('accounts view', () => {
   it('adds an account by browser sign-in and shows it without a reload', async () => {
     pool = await startPool({ accounts: [{ email: 'a@example.com', planType: 'plus' }] });
     pool.sim.setNextLogin({ email: 'new@example.com', planType: 'pro' });
-    const { page, errors } = await signIn(browser, pool.core);
+    const { page, errors } = await signIn(browser(), pool.core);
 
     await page.getByRole('button', { name: 'Add account' }).click();
     const dialog = page.getByRole('dialog', { name: 'Add an account' });
@@ -131,7 +123,7 @@ describe('accounts view', () => {
 
   it('adds an account with a device code', async () => {
     pool = await startPool();
-    const { page, errors } = await signIn(browser, pool.core);
+    const { page, errors } = await signIn(browser(), pool.core);
     await page.getByRole('button', { name: 'Add your first account' }).click();
     const dialog = page.getByRole('dialog', { name: 'Add an account' });
     await dialog.getByText('Device code').click();
@@ -148,7 +140,7 @@ describe('accounts view', () => {
 
   it('imports a pasted auth.json and shows the shared-refresh-token warning', async () => {
     pool = await startPool();
-    const { page, errors } = await signIn(browser, pool.core);
+    const { page, errors } = await signIn(browser(), pool.core);
     await page.getByTestId('empty-state').getByText('No accounts yet — add one').waitFor();
 
     const simulated = pool.sim.addAccount({ email: 'cli@example.com', planType: 'team' });
@@ -181,7 +173,7 @@ describe('accounts view', () => {
         { email: 'drop@example.com', planType: 'plus' },
       ],
     });
-    const { page, errors } = await signIn(browser, pool.core);
+    const { page, errors } = await signIn(browser(), pool.core);
     const drop = card(page, 'drop@example.com');
     await drop.getByRole('button', { name: 'Delete' }).click();
     const confirm = page.getByRole('dialog', { name: 'Delete this account?' });

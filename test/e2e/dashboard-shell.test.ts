@@ -1,5 +1,5 @@
 import { request } from 'node:http';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,28 +8,12 @@ import { SessionStore } from '../../main/core/admin/sessions';
 import { Router } from '../../main/core/http/router';
 import { close, createHttpServer, listen } from '../../main/core/http/server';
 import { silentLogger } from '../../main/core/log';
-import {
-  launchBrowser,
-  openPage,
-  signIn,
-  startDemoCore,
-  startPool,
-  type Browser,
-  type PoolHarness,
-} from './fixtures';
+import { openPage, signIn, startDemoCore, startPool, type PoolHarness, useBrowser } from './fixtures';
 
-let browser: Browser;
 let pool: PoolHarness | undefined;
 let demo: Awaited<ReturnType<typeof startDemoCore>> | undefined;
 
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-afterEach(async () => {
-  for (const page of browser.context.pages()) await page.close();
+const browser = useBrowser(async () => {
   await pool?.close();
   await demo?.close();
   pool = undefined;
@@ -95,7 +79,7 @@ describe('dashboard shell', () => {
 
   it('explains how to sign in when there is no session', async () => {
     pool = await startPool({ accounts: [{ email: 'a@example.com', planType: 'plus' }] });
-    const { page } = await openPage(browser);
+    const { page } = await openPage(browser());
     await page.goto(pool.core.url);
     const signedOut = page.getByTestId('signed-out');
     await signedOut.getByRole('heading', { name: 'Sign in to Codex Pool' }).waitFor();
@@ -106,7 +90,7 @@ describe('dashboard shell', () => {
 
   it('signs in with the one-time login link, without console errors', async () => {
     pool = await startPool({ accounts: [{ email: 'a@example.com', planType: 'plus' }] });
-    const { page, errors } = await signIn(browser, pool.core);
+    const { page, errors } = await signIn(browser(), pool.core);
     expect(new URL(page.url()).pathname).toBe('/');
     await page.getByRole('heading', { name: 'a@example.com' }).waitFor();
     for (const tab of ['Pool', 'Routing', 'Requests', 'Accounts']) {
@@ -119,7 +103,7 @@ describe('dashboard shell', () => {
 
   it('labels a demo server unmistakably, and shows the next step when there are no accounts', async () => {
     demo = await startDemoCore();
-    const { page, errors } = await signIn(browser, demo.core);
+    const { page, errors } = await signIn(browser(), demo.core);
     const banner = page.getByTestId('demo-banner');
     await banner.waitFor();
     expect(await banner.textContent()).toContain('DEMO — simulated accounts');

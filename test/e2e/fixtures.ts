@@ -6,6 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { resolveConfig } from '../../main/core/config';
 import { createCore, type Core } from '../../main/core/create-core';
 import { silentLogger } from '../../main/core/log';
@@ -117,4 +118,26 @@ export async function codexRequest(core: Core): Promise<number> {
   });
   await res.text();
   return res.status;
+}
+
+/**
+ * The lifecycle every dashboard test file shares: one Chromium per file, every page closed after each test, then
+ * `afterEachTest` (stop the servers that test started). Returns the browser, available inside tests.
+ */
+export function useBrowser(afterEachTest: () => Promise<void>): () => Browser {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  afterEach(async () => {
+    for (const page of browser?.context.pages() ?? []) await page.close();
+    await afterEachTest();
+  });
+  return () => {
+    if (!browser) throw new Error('The browser is not launched yet.');
+    return browser;
+  };
 }

@@ -1,19 +1,11 @@
 import { mkdir } from 'node:fs/promises';
 import type { Locator, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, signIn, startPool, type Browser, type PoolHarness } from './fixtures';
+import { describe, expect, it } from 'vitest';
+import { signIn, startPool, type PoolHarness, useBrowser } from './fixtures';
 
-let browser: Browser;
 let pool: PoolHarness | undefined;
 
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-afterEach(async () => {
-  for (const page of browser.context.pages()) await page.close();
+const browser = useBrowser(async () => {
   await pool?.close();
   pool = undefined;
 });
@@ -58,7 +50,7 @@ describe('quota history charts', () => {
   it('charts the pool’s use over the chosen range, live, with an accessible summary', async () => {
     const { p, advance } = await poolWithHistory();
     pool = p;
-    const { page, errors } = await signIn(browser, p.core);
+    const { page, errors } = await signIn(browser(), p.core);
     await page.getByRole('tab', { name: 'Pool' }).click();
 
     const day = chartNamed(page, /^Pool quota used, last 24 hours\./);
@@ -97,7 +89,7 @@ describe('quota history charts', () => {
   it('expands an account’s History into a chart per limit family', async () => {
     const { p } = await poolWithHistory();
     pool = p;
-    const { page, errors } = await signIn(browser, p.core);
+    const { page, errors } = await signIn(browser(), p.core);
     const card = page
       .getByTestId('account-card')
       .filter({ has: page.getByRole('heading', { name: 'pro@example.com' }) });
@@ -124,7 +116,7 @@ describe('quota history charts', () => {
 
   it('says so when there are no samples yet', async () => {
     pool = await startPool({ accounts: [{ email: 'new@example.com', planType: 'plus' }] });
-    const { page, errors } = await signIn(browser, pool.core);
+    const { page, errors } = await signIn(browser(), pool.core);
     await page.getByRole('tab', { name: 'Pool' }).click();
     await page
       .getByTestId('pool-history')

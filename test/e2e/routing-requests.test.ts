@@ -1,18 +1,10 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { settingsSchema } from '../../shared/api';
-import { codexRequest, launchBrowser, signIn, startPool, type Browser, type PoolHarness } from './fixtures';
+import { codexRequest, signIn, startPool, type PoolHarness, useBrowser } from './fixtures';
 
-let browser: Browser;
 let pool: PoolHarness | undefined;
 
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-afterEach(async () => {
-  for (const page of browser.context.pages()) await page.close();
+const browser = useBrowser(async () => {
   await pool?.close();
   pool = undefined;
 });
@@ -28,7 +20,7 @@ describe('routing and requests', () => {
         { email: 'second@example.com', planType: 'plus' },
       ],
     });
-    const { page, errors } = await signIn(browser, pool.core);
+    const { page, errors } = await signIn(browser(), pool.core);
     await page.getByRole('tab', { name: 'Routing' }).click();
     const strategy = page.getByRole('group', { name: 'Strategy' });
 
@@ -56,7 +48,7 @@ describe('routing and requests', () => {
 
   it('appends a proxied request to the history live, with its account, model, status and reason', async () => {
     pool = await startPool({ accounts: [{ email: 'only@example.com', planType: 'pro' }] });
-    const { page, errors } = await signIn(browser, pool.core);
+    const { page, errors } = await signIn(browser(), pool.core);
     await page.getByRole('tab', { name: 'Requests' }).click();
     await page.getByTestId('empty-state').getByText('No requests yet').waitFor();
 
@@ -77,7 +69,7 @@ describe('routing and requests', () => {
 
   it('requires proxy API keys in one click, shows a new key once, and revokes it', async () => {
     pool = await startPool({ accounts: [{ email: 'a@example.com', planType: 'plus' }] });
-    const { page, errors } = await signIn(browser, pool.core);
+    const { page, errors } = await signIn(browser(), pool.core);
     const models = (key?: string) =>
       fetch(`${pool!.core.url}/v1/models`, key ? { headers: { authorization: `Bearer ${key}` } } : {}).then(
         (r) => r.status,
@@ -120,7 +112,7 @@ describe('routing and requests', () => {
       ],
     });
     for (const id of pool.ids) await pool.admin(`/api/accounts/${id}/refresh`, { method: 'POST' });
-    const { page, errors } = await signIn(browser, pool.core);
+    const { page, errors } = await signIn(browser(), pool.core);
     await page.getByRole('tab', { name: 'Pool' }).click();
     const short = page.getByTestId('pool-short');
     expect(await short.getByRole('meter').getAttribute('aria-valuenow')).toBe('50');
