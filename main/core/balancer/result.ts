@@ -3,6 +3,7 @@
  * client-visible error, each with the human summary for the request log.
  */
 import type { RoutingPolicy, RoutingStrategy } from '../../../shared/domain';
+import type { StickyDecision } from './affinity';
 import { MAX_ACCOUNTS_PER_COMPACT, MAX_ACCOUNTS_PER_REQUEST } from './constants';
 import type { BalancerError } from './errors';
 import { describeSkipped } from './reason';
@@ -113,4 +114,29 @@ export function succeed(run: Run, info: PickInfo): SelectionResult {
       maxAccounts: run.input.request.isCompact === true ? MAX_ACCOUNTS_PER_COMPACT : MAX_ACCOUNTS_PER_REQUEST,
     },
   };
+}
+
+/**
+ * The result of a sticky decision that serves the request itself (§6.2): from the mapped account (the mapping is
+ * kept) or from the budget check's pick (the key rebinds). A `fresh` decision is the caller's to run.
+ */
+export function stickySuccess(run: Run, d: Exclude<StickyDecision, { kind: 'fresh' }>): SelectionResult {
+  if (d.kind === 'mapped') {
+    return succeed(run, {
+      candidate: d.candidate,
+      via: 'sticky',
+      budgetStep: null,
+      sticky: d.outcome,
+      stickyRule: d.rule,
+      mapping: 'keep',
+    });
+  }
+  return succeed(run, {
+    candidate: d.pick.pick,
+    via: 'sticky',
+    budgetStep: d.pick.step,
+    sticky: d.outcome,
+    stickyRule: d.rule,
+    mapping: 'set',
+  });
 }

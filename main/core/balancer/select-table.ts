@@ -9,7 +9,7 @@ import { MAPPED_GONE, NEW_KEY, decideForMapped } from './affinity';
 import type { RankingTable } from './ranking-table';
 import { burnFirstFacts, candidateAt, candidateRowOf, selectedAt } from './ranking-table';
 import type { Run } from './result';
-import { succeed } from './result';
+import { stickySuccess, succeed } from './result';
 import type { StrategyOptions } from './strategies';
 import { selectOnTable } from './table-select';
 import type { MappingAction, SelectionResult, StickyOutcome } from './types';
@@ -55,26 +55,7 @@ export function selectFreshOnTable(run: Run, t: RankingTable): SelectionResult |
   let mapping: MappingAction = 'none';
   if (settings.stickySessions && request.sticky !== undefined) {
     const d = decideStickyOnTable(request.sticky.mappedAccountId, t, run, o);
-    if (d.kind === 'mapped') {
-      return succeed(run, {
-        candidate: d.candidate,
-        via: 'sticky',
-        budgetStep: null,
-        sticky: d.outcome,
-        stickyRule: d.rule,
-        mapping: 'keep',
-      });
-    }
-    if (d.kind === 'pick') {
-      return succeed(run, {
-        candidate: d.pick.pick,
-        via: 'sticky',
-        budgetStep: d.pick.step,
-        sticky: d.outcome,
-        stickyRule: d.rule,
-        mapping: 'set',
-      });
-    }
+    if (d.kind !== 'fresh') return stickySuccess(run, d);
     sticky = d.outcome;
     stickyRule = d.rule;
     mapping = d.mapping;

@@ -29,7 +29,7 @@ import { allCandidates, buildRankingTable } from './ranking-table';
 import type { GatedModelEntry } from './registry';
 import { findGatedEntryMemo, isScopedPlan } from './registry';
 import type { Run } from './result';
-import { fail, succeed } from './result';
+import { fail, stickySuccess, succeed } from './result';
 import { isInactive } from './row';
 import { selectFreshOnTable } from './select-table';
 import type { StrategyOptions } from './strategies';
@@ -286,26 +286,7 @@ function selectFromCandidates(run: Run, evaluated: readonly Candidate[]): Select
     const d = decideSticky(request.sticky.mappedAccountId, evaluated, pool, strategy, o);
     stickyRule = d.rule;
     sticky = d.outcome;
-    if (d.kind === 'mapped') {
-      return succeed(run, {
-        candidate: d.candidate,
-        via: 'sticky',
-        budgetStep: null,
-        sticky,
-        stickyRule,
-        mapping: 'keep',
-      });
-    }
-    if (d.kind === 'pick') {
-      return succeed(run, {
-        candidate: d.pick.pick,
-        via: 'sticky',
-        budgetStep: d.pick.step,
-        sticky,
-        stickyRule,
-        mapping: 'set',
-      });
-    }
+    if (d.kind !== 'fresh') return stickySuccess(run, d);
     mapping = d.mapping;
   }
 
