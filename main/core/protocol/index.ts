@@ -6,6 +6,8 @@ export type { JsonObject } from './json';
 
 export type { SseEvent, SseParser } from './sse';
 export { createSseParser } from './sse';
+export type { SseSplitter } from './sse-split';
+export { createSseSplitter, parseSseBlock, peekBlockType } from './sse-split';
 export type { ParsedSsePayload } from './sse-events';
 export {
   SSE_DONE_FRAME,
@@ -40,6 +42,7 @@ export {
   USAGE_LIMIT_CODES,
 } from './error-codes';
 export {
+  formatSeconds,
   MAX_RESET_HORIZON_SECONDS,
   parseRetryAfter,
   parseTryAgainHint,

@@ -1,0 +1,122 @@
+/**
+ * The relay's SSE splitter: cuts an upstream byte stream into event blocks without decoding them
+ * (PROTOCOL.md §6). The proxy forwards upstream's bytes unchanged and reads only a handful of events per
+ * response, so on the hot path a block is found with native `indexOf` and decoded only when it must be read.
+ *
+ * The blocks are exactly the `raw` blocks of {@link createSseParser}: every input byte lands in one block,
+ * blank lines before a block belong to it, and trailing bytes with no blank line come out of `end()`. Upstream
+ * ends lines with LF; a stream that ever shows a CR is handed to the full WHATWG parser from that block on.
+ */
+import { createSseParser, type SseEvent, type SseParser } from './sse';
+
+const LF = 0x0a;
+const CR = 0x0d;
+const BLANK_LINE = Buffer.from('\n\n');
+
+/** Incremental splitter; see {@link createSseSplitter}. */
+export interface SseSplitter {
+  /** Feeds the next chunk; returns the blocks it completed (possibly none), as views into the input. */
+  push(chunk: Uint8Array): Buffer[];
+  /** End of stream: the unterminated last block, if any. The splitter is then reset. */
+  end(): Buffer[];
+}
+
+/** Creates a splitter for one stream. */
+export function createSseSplitter(): SseSplitter {
+  /** Bytes of the current, unfinished block (blank lines before it included). */
+  let pending: Buffer[] = [];
+  /** The pending block has a non-blank line and its last byte ends that line: a LF next ends the block. */
+  let lineJustEnded = false;
+  /** The pending bytes are blank lines only: they join the next block. */
+  let onlyBlank = true;
+  /** Set once a CR is seen: the full parser (which knows CR and CRLF) takes over. */
+  let full: SseParser | undefined;
+
+  const fromFull = (events: SseEvent[]): Buffer[] => events.map((e) => e.raw);
+
+  const takePending = (tail: Buffer): Buffer => {
+    if (pending.length === 0) return tail;
+    const parts = [...pending, tail];
+    pending = [];
+    return Buffer.concat(parts);
+  };
+
+  return {
+    push(chunk) {
+      const buf = Buffer.isBuffer(chunk)
+        ? chunk
+        : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      if (full) return fromFull(full.push(buf));
+      if (buf.indexOf(CR) !== -1) {
+        full = createSseParser();
+        const carried = pending;
+        pending = [];
+        const out: Buffer[] = [];
+        for (const part of carried) out.push(...fromFull(full.push(part)));
+        out.push(...fromFull(full.push(buf)));
+        return out;
+      }
+      const out: Buffer[] = [];
+      let start = 0;
+      // A block whose last line ended in the previous chunk ends at this chunk's first LF.
+      if (lineJustEnded && buf.length > 0 && buf[0] === LF) {
+        out.push(takePending(buf.subarray(0, 1)));
+        start = 1;
+        onlyBlank = true;
+      }
+      lineJustEnded = false;
+      while (start < buf.length) {
+        let content = start;
+        if (onlyBlank) {
+          while (content < buf.length && buf[content] === LF) content++;
+          if (content === buf.length) break; // blank lines only: they wait for the next block
+          onlyBlank = false;
+        }
+        const blank = buf.indexOf(BLANK_LINE, content);
+        if (blank === -1) break;
+        out.push(takePending(buf.subarray(start, blank + 2)));
+        start = blank + 2;
+        onlyBlank = true;
+      }
+      if (start < buf.length) {
+        pending.push(buf.subarray(start));
+        lineJustEnded = !onlyBlank && buf[buf.length - 1] === LF;
+      }
+      return out;
+    },
+    end() {
+      if (full) {
+        const out = fromFull(full.end());
+        full = undefined;
+        return out;
+      }
+      const out = pending.length === 0 ? [] : [takePending(Buffer.alloc(0))];
+      pending = [];
+      lineJustEnded = false;
+      onlyBlank = true;
+      return out;
+    },
+  };
+}
+
+/**
+ * The type of a block without decoding it, when its first line says it: `event: <type>`, or
+ * `data: {"type":"<type>"`. Anything else (comments, ids, a BOM, other spacing) is `undefined`: decode it.
+ */
+export function peekBlockType(raw: Buffer): string | undefined {
+  let i = 0;
+  while (i < raw.length && (raw[i] === LF || raw[i] === CR)) i++;
+  const head = raw.toString('latin1', i, Math.min(raw.length, i + 160));
+  const m = /^(?:event: ?([^\r\n]+)[\r\n]|data: ?\{\s*"type"\s*:\s*"([^"\\]+)")/.exec(head);
+  if (!m) return undefined;
+  const type = m[1] ?? m[2];
+  // An `event:` line naming nothing or the default type leaves the type to the JSON.
+  return type === '' || type === 'message' ? undefined : type;
+}
+
+/** Decodes one complete block (from the splitter) into its fields, with the full parser's rules. */
+export function parseSseBlock(raw: Buffer): SseEvent {
+  const parser = createSseParser();
+  const events = [...parser.push(raw), ...parser.end()];
+  return events[0] ?? { data: '', hasData: false, raw };
+}
