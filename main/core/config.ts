@@ -12,7 +12,25 @@ export interface CoreConfig {
   logLevel: LogLevel;
   /** True when running against the built-in simulator (`npm run demo`): labelled as demo everywhere. */
   demo: boolean;
+  /** Upstream bounds set in the environment; unset ones keep the defaults of `upstream/client.ts`. */
+  upstream?: UpstreamSettings;
 }
+
+/** Upstream timeouts (milliseconds) and the connection cap, as far as the environment sets them. */
+export interface UpstreamSettings {
+  headersMs?: number;
+  bodyIdleMs?: number;
+  firstByteMs?: number;
+  connections?: number;
+}
+
+/** The variables behind {@link UpstreamSettings}: timeouts in seconds, the cap in connections. */
+const UPSTREAM_VARIABLES = [
+  ['CODEX_POOL_UPSTREAM_HEADERS_TIMEOUT', 'headersMs', 1000],
+  ['CODEX_POOL_STREAM_IDLE_TIMEOUT', 'bodyIdleMs', 1000],
+  ['CODEX_POOL_FIRST_BYTE_TIMEOUT', 'firstByteMs', 1000],
+  ['CODEX_POOL_UPSTREAM_CONNECTIONS', 'connections', 1],
+] as const;
 
 /** Command-line flags that override the environment (ARCHITECTURE.md "Commands and scripts"). */
 export interface ConfigFlags {
@@ -75,7 +93,22 @@ export function resolveConfig({ env, flags = {}, defaultDataDir, demo = false }:
     adminToken,
     logLevel: logLevel as LogLevel,
     demo,
+    upstream: parseUpstream(pick),
   };
+}
+
+function parseUpstream(pick: (flag: undefined, name: string) => string | undefined): UpstreamSettings {
+  const out: UpstreamSettings = {};
+  for (const [name, key, scale] of UPSTREAM_VARIABLES) {
+    const value = pick(undefined, name);
+    if (value === undefined) continue;
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || n < 1 || n > 86_400) {
+      throw new ConfigError(`${name} must be a whole number from 1 to 86400; got "${value}".`);
+    }
+    out[key] = n * scale;
+  }
+  return out;
 }
 
 /** True for addresses only this machine can reach; anything else requires proxy API keys. */

@@ -14,6 +14,7 @@ import { PoolState, type PoolEvent } from './pool/pool-state';
 import { SettingsService } from './settings/settings-service';
 import {
   createUpstreamDispatcher,
+  DEFAULT_UPSTREAM_CONNECTIONS,
   DEFAULT_UPSTREAM_TIMEOUTS,
   UpstreamClient,
   type UpstreamTimeouts,
@@ -119,11 +120,19 @@ export function buildServices(deps: ServiceDeps): Services {
   });
   pool.load();
 
-  const dispatcher = createUpstreamDispatcher(deps.env, {
+  const { connections, ...configuredTimeouts } = config.upstream ?? {};
+  const timeouts: UpstreamTimeouts = {
     ...DEFAULT_UPSTREAM_TIMEOUTS,
+    ...configuredTimeouts,
     ...deps.upstreamTimeouts,
-  });
-  const upstream = new UpstreamClient(dispatcher, config.upstreamBaseUrl);
+  };
+  const dispatcher = createUpstreamDispatcher(deps.env, timeouts, connections);
+  const upstream = new UpstreamClient(dispatcher, config.upstreamBaseUrl, (queued) =>
+    log.warn('requests are waiting for an upstream connection; raise CODEX_POOL_UPSTREAM_CONNECTIONS', {
+      queued,
+      cap: connections ?? DEFAULT_UPSTREAM_CONNECTIONS,
+    }),
+  );
   const auth = new UpstreamClient(dispatcher, config.authBaseUrl);
   const tokens = new TokenService({
     repo: {
@@ -258,6 +267,7 @@ export function buildServices(deps: ServiceDeps): Services {
     random,
     newRequestId: randomUUID,
     sleep: (ms, signal) => sleep(ms, signal),
+    timeouts,
     log,
     authorizeClient,
     catalog: () => catalog.get(),

@@ -47,6 +47,12 @@ export type FailoverDecision =
   /** Give the failure to the client (as an HTTP error before the first byte, else a `response.failed` event). */
   | { readonly action: 'surface'; readonly reason: SurfaceReason; readonly recordError: boolean };
 
+/**
+ * Transient failures that are not retried on the same account: the account stalled (no headers, or silence after
+ * the opening events) for a whole timeout, and another wait on it would push the client past its own timeout.
+ */
+const STALL_CODES: ReadonlySet<string> = new Set(['upstream_headers_timeout', 'upstream_stalled']);
+
 /** Max distinct accounts per request: 3, or 2 for compact (§7). */
 export function maxAccounts(isCompact: boolean): number {
   return isCompact ? MAX_ACCOUNTS_PER_COMPACT : MAX_ACCOUNTS_PER_REQUEST;
@@ -66,7 +72,11 @@ export function decideFailover(input: FailoverInput): FailoverDecision {
     return { action: 'surface', reason: 'after_first_byte', recordError: secondUnauthorized };
   if (f.kind === 'client_error') return { action: 'surface', reason: 'not_retryable', recordError: false };
   if (f.kind === 'unauthorized' && !input.refreshedAfterUnauthorized) return { action: 'refresh_and_retry' };
-  if (f.kind === 'transient' && input.sameAccountRetries < TRANSIENT_RETRY_DELAYS.length) {
+  if (
+    f.kind === 'transient' &&
+    !STALL_CODES.has(f.code) &&
+    input.sameAccountRetries < TRANSIENT_RETRY_DELAYS.length
+  ) {
     const base = TRANSIENT_RETRY_DELAYS[input.sameAccountRetries] as number;
     return { action: 'retry_same', delaySeconds: base * (0.9 + 0.2 * input.random()) };
   }

@@ -87,3 +87,9 @@ export function parseRetryAfter(value: string | undefined, now: number): number 
   const delta = Math.ceil(ms / 1000 - now);
   return delta > 0 ? delta : undefined;
 }
+
+/** A duration for a message: `60 s`, or `0.3 s` below ten seconds. */
+export function formatSeconds(ms: number): string {
+  const s = ms / 1000;
+  return `${s < 10 ? String(Math.round(s * 10) / 10) : String(Math.round(s))} s`;
+}

@@ -14,11 +14,11 @@ import {
   type SelectionResult,
   type UpstreamOutcome,
 } from '../balancer';
-import { extractStickyKey, type CodexPersona, type JsonObject } from '../protocol';
+import { extractStickyKey, formatSeconds, type CodexPersona, type JsonObject } from '../protocol';
 import { sendJson } from '../http/respond';
 import type { Logger } from '../log';
 import type { PoolState } from '../pool/pool-state';
-import type { UpstreamClient } from '../upstream/client';
+import type { UpstreamClient, UpstreamTimeouts } from '../upstream/client';
 import { RefreshError, type TokenService } from '../accounts/token-service';
 import type { RequestLogInput } from '../store';
 import { hashStickyKey, type Affinity } from './affinity';
@@ -41,6 +41,8 @@ export interface ExchangeDeps {
   random: () => number;
   newRequestId: () => string;
   sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** `headersMs` bounds each attempt's silence before its first content, `firstByteMs` the whole wait. */
+  timeouts: Pick<UpstreamTimeouts, 'headersMs' | 'firstByteMs'>;
   log: Logger;
 }
 
@@ -72,6 +74,14 @@ export async function runExchange(
     if (!res.writableFinished) abort.abort();
   };
   res.on('close', onClose);
+  // The client must hear something before its own idle timeout: past `firstByteMs` with nothing sent (a stream
+  // not yet committed, or a collected answer whose upstream never started), stop waiting and say so.
+  let deadlinePassed = false;
+  const deadline = setTimeout(() => {
+    if (sink.wrote || (!request.stream && facts.ttfbAt !== null)) return;
+    deadlinePassed = true;
+    abort.abort();
+  }, deps.timeouts.firstByteMs);
 
   const compact = request.upstreamPath === '/codex/responses/compact';
   const stickyKey = extractStickyKey(request.body, request.inbound);
@@ -155,7 +165,8 @@ export async function runExchange(
       servedBy = accountId;
 
       if (result.kind === 'client_gone') {
-        errorCode = 'client_disconnected';
+        if (deadlinePassed) surface(firstByteTimeout(deps.timeouts.firstByteMs));
+        else errorCode = 'client_disconnected';
         break;
       }
       if (result.kind === 'delivered') {
@@ -196,6 +207,7 @@ export async function runExchange(
       });
     else res.destroy();
   } finally {
+    clearTimeout(deadline);
     res.off('close', onClose);
     deps.logRequest({
       startedAt,
@@ -276,6 +288,7 @@ async function tryAccount(
           sink: t.sink,
           facts: t.facts,
           json: t.request.upstreamPath === '/codex/responses/compact',
+          openingIdleMs: deps.timeouts.headersMs,
         });
       } catch (err) {
         result = refreshFailure(err);
@@ -323,6 +336,21 @@ async function tryAccount(
         return { ...result, failure, decision };
     }
   }
+}
+
+/** The 504 when no account started answering within the first-byte bound. */
+function firstByteTimeout(ms: number): SurfacedError {
+  return {
+    status: 504,
+    body: {
+      error: {
+        message: `The ChatGPT backend did not start answering within ${formatSeconds(ms)}, on any account tried. Try again in a minute.`,
+        type: 'server_error',
+        code: 'upstream_timeout',
+      },
+    },
+    headers: { 'retry-after': '60' },
+  };
 }
 
 /** A token that could not be obtained, as a failed try (the caller applies the outcome). */

@@ -126,6 +126,7 @@ function responseCollectorPassThrough(res: ServerResponse): ResponseSink {
     event: (e) => {
       raw = e.raw;
     },
+    flush: () => undefined,
     complete: () => {
       res.writeHead(200, {
         'content-type': 'application/json',

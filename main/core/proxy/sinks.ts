@@ -55,11 +55,29 @@ function write(res: ServerResponse, data: string | Buffer): void | Promise<void>
   });
 }
 
-/** What the two streaming sinks share: SSE response headers, written once at commit. */
+/**
+ * One write for many parts: views that sit side by side in one buffer (the events of one upstream chunk) are
+ * joined without a copy.
+ */
+function joined(parts: Buffer[]): Buffer {
+  if (parts.length === 1) return parts[0]!;
+  const first = parts[0]!;
+  let end = first.byteOffset + first.length;
+  for (let i = 1; i < parts.length; i++) {
+    const p = parts[i]!;
+    if (p.buffer !== first.buffer || p.byteOffset !== end) return Buffer.concat(parts);
+    end += p.length;
+  }
+  return Buffer.from(first.buffer, first.byteOffset, end - first.byteOffset);
+}
+
+/** What the two streaming sinks share: SSE response headers, written once at commit; writes batched per chunk. */
 abstract class SseSink implements ResponseSink {
   abstract readonly parseAll: boolean;
   wrote = false;
   private headers: Record<string, string> = {};
+  /** What the events of the current chunk produced, written by `flush`. */
+  protected pending: (Buffer | string)[] = [];
 
   constructor(protected readonly res: ServerResponse) {}
 
@@ -73,7 +91,22 @@ abstract class SseSink implements ResponseSink {
     this.res.flushHeaders();
   }
 
-  abstract event(event: RelayedEvent): void | Promise<void>;
+  flush(): void | Promise<void> {
+    const parts = this.pending;
+    if (parts.length === 0) return;
+    this.pending = [];
+    return write(this.res, this.join(parts));
+  }
+
+  /** Takes what `flush` has not written yet. */
+  protected take(): Buffer | string {
+    const parts = this.pending;
+    this.pending = [];
+    return parts.length === 0 ? '' : this.join(parts);
+  }
+
+  protected abstract join(parts: (Buffer | string)[]): Buffer | string;
+  abstract event(event: RelayedEvent): void;
   abstract complete(): void;
   abstract abort(failure: StreamFailure): void;
 }
@@ -95,13 +128,17 @@ export class RawSseSink extends SseSink {
     super(res);
   }
 
-  event(event: RelayedEvent): void | Promise<void> {
+  event(event: RelayedEvent): void {
     if (event.type !== undefined && this.drop.has(event.type)) return;
-    return write(this.res, event.raw);
+    this.pending.push(event.raw);
+  }
+
+  protected join(parts: (Buffer | string)[]): Buffer {
+    return joined(parts as Buffer[]);
   }
 
   complete(): void {
-    this.res.end();
+    this.res.end(this.take());
   }
 
   abort(failure: StreamFailure): void {
@@ -115,6 +152,8 @@ export class RawSseSink extends SseSink {
       },
     };
     // A partial event may still be open on the wire: a blank line closes it before ours.
+    const rest = this.take();
+    if (rest.length > 0) this.res.write(rest);
     this.res.end('\n' + formatSseEvent('response.failed', failed));
   }
 }
@@ -129,14 +168,17 @@ export class ChatStreamSink extends SseSink {
     this.translator = createChatStreamTranslator(options);
   }
 
-  event(event: RelayedEvent): void | Promise<void> {
+  event(event: RelayedEvent): void {
     if (!event.payload) return;
-    const frames = this.translator.push(event.payload);
-    if (frames.length > 0) return write(this.res, frames.join(''));
+    for (const frame of this.translator.push(event.payload)) this.pending.push(frame);
+  }
+
+  protected join(parts: (Buffer | string)[]): string {
+    return parts.join('');
   }
 
   complete(): void {
-    this.res.end(this.translator.end().join(''));
+    this.res.end(this.take() + this.translator.end().join(''));
   }
 
   abort(failure: StreamFailure): void {
@@ -146,7 +188,7 @@ export class ChatStreamSink extends SseSink {
           formatSseData({ error: { message: failure.message, type: 'server_error', code: failure.code } }),
           SSE_DONE_FRAME,
         ];
-    this.res.end(frames.join(''));
+    this.res.end(this.take() + frames.join(''));
   }
 }
 
@@ -177,6 +219,8 @@ export class CollectSink implements ResponseSink {
   event(event: RelayedEvent): void {
     if (event.payload) this.events.push(event.payload);
   }
+
+  flush(): void {}
 
   complete(): void {
     const result = this.collect(this.events);

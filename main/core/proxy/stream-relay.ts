@@ -1,12 +1,15 @@
-import { createSseParser, parseSsePayload, type SseEvent } from '../protocol';
+import { createSseSplitter, parseSseBlock, parseSsePayload, peekBlockType } from '../protocol';
 
 /** Event types held back until the next event arrives (BALANCER.md §7, Pool): a failure right after them is
  * still a failure before the first byte, so we can fail over instead of breaking the client's stream. */
 const HELD_TYPES = new Set(['response.created', 'response.in_progress', 'codex.rate_limits']);
 const FAILURE_TYPES = new Set(['response.failed', 'error']);
 const TERMINAL_TYPES = new Set(['response.completed', 'response.failed', 'response.incomplete', 'error']);
-/** Types whose payload the proxy reads (ids, usage, quota); every other event is forwarded unparsed. */
-const INSPECTED_TYPES = new Set([...HELD_TYPES, ...TERMINAL_TYPES, 'response.output_item.done']);
+/** Types whose payload the proxy reads (ids, usage, quota); every other event is forwarded undecoded. */
+const INSPECTED_TYPES = new Set([...HELD_TYPES, ...TERMINAL_TYPES]);
+
+/** The error code of a body destroyed because the opening events were followed by silence. */
+export const OPENING_STALL_CODE = 'CODEX_POOL_OPENING_STALL';
 
 /** One event as the relay hands it to a sink. `payload` is parsed only for the types the proxy reads. */
 export interface RelayedEvent {
@@ -18,11 +21,14 @@ export interface RelayedEvent {
 /**
  * Where relayed events go: the raw SSE pass-through (Codex, /v1/responses streaming), the chat-completions
  * translator, or a collector for non-streaming clients. `commit` is called once, right before the first event
- * that reaches the client; until then nothing has been written and failover is still possible.
+ * that reaches the client; until then nothing has been written and failover is still possible. `event` takes
+ * the events of one upstream chunk; `flush` then writes them, so one chunk costs one socket write, and its
+ * promise is the socket's backpressure.
  */
 export interface RelaySink {
   commit(): void;
-  event(event: RelayedEvent): void | Promise<void>;
+  event(event: RelayedEvent): void;
+  flush(): void | Promise<void>;
 }
 
 /** How a relayed stream ended. */
@@ -39,25 +45,44 @@ export type RelayResult =
 /** Something that observes every inspected event (usage samples, response ids, token counts). */
 export type EventObserver = (event: RelayedEvent) => void;
 
+/** How to relay. */
+export interface RelayOptions {
+  /** Parse every payload (translating sinks need the deltas); the raw pass-through reads only a few events. */
+  parseAll: boolean;
+  /** Longest silence before the first event that reaches the client; past it the body is destroyed. */
+  openingIdleMs?: number;
+}
+
+/** An upstream body the relay can stop. */
+export type RelayBody = AsyncIterable<Uint8Array> & { destroy?: (error?: Error) => unknown };
+
 /**
- * Relays an upstream SSE body to a sink, event by event, as the bytes arrive. Events are forwarded as soon as
- * they are complete; only the three "opening" event types are held back, and only until the next event.
- * Reading stops while the sink is applying backpressure (its `event` promise), which stops reading upstream.
+ * Relays an upstream SSE body to a sink as the bytes arrive: each chunk's complete events are handed over and
+ * flushed at once. Only the three "opening" event types are held back, and only until the next event; if that
+ * next event does not come within `openingIdleMs`, the body is destroyed with {@link OPENING_STALL_CODE} so the
+ * caller can fail over while the client has heard nothing. Reading waits while the sink applies backpressure.
  */
 export async function relayStream(
-  body: AsyncIterable<Uint8Array>,
+  body: RelayBody,
   sink: RelaySink,
   observe: EventObserver,
-  /** Parse every payload (translating sinks need the deltas); the raw pass-through leaves deltas unparsed. */
-  parseAll = false,
+  options: RelayOptions,
 ): Promise<RelayResult> {
-  const parser = createSseParser();
+  const splitter = createSseSplitter();
   const held: RelayedEvent[] = [];
   let committed = false;
+  const watchdog =
+    options.openingIdleMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          const error = new Error('upstream sent nothing after the opening events');
+          body.destroy?.(Object.assign(error, { code: OPENING_STALL_CODE }));
+        }, options.openingIdleMs);
 
-  const handle = async (events: SseEvent[]): Promise<RelayResult | undefined> => {
-    for (const ev of events) {
-      const relayed = toRelayed(ev, parseAll);
+  /** Hands one chunk's blocks to the sink; a result once the stream is decided. */
+  const handle = (blocks: Buffer[]): RelayResult | undefined => {
+    for (const raw of blocks) {
+      const relayed = toRelayed(raw, options.parseAll);
       if (relayed.payload) observe(relayed);
       if (!committed) {
         if (relayed.type !== undefined && FAILURE_TYPES.has(relayed.type)) {
@@ -68,10 +93,11 @@ export async function relayStream(
           continue;
         }
         committed = true;
+        clearTimeout(watchdog);
         sink.commit();
-        for (const h of held.splice(0)) await sink.event(h);
+        for (const h of held.splice(0)) sink.event(h);
       }
-      await sink.event(relayed);
+      sink.event(relayed);
       if (relayed.type !== undefined && TERMINAL_TYPES.has(relayed.type))
         return { kind: 'terminal', event: relayed };
     }
@@ -80,32 +106,33 @@ export async function relayStream(
 
   try {
     for await (const chunk of body) {
-      const done = await handle(parser.push(chunk));
+      if (!committed) watchdog?.refresh();
+      const done = handle(splitter.push(chunk));
+      if (committed) await sink.flush();
       if (done) return done;
     }
-    const done = await handle(parser.end());
+    const done = handle(splitter.end());
+    if (committed) await sink.flush();
     if (done) return done;
   } catch (error) {
     return { kind: 'body_error', committed, error };
+  } finally {
+    clearTimeout(watchdog);
   }
   return { kind: 'truncated', committed };
 }
 
-function toRelayed(ev: SseEvent, parseAll: boolean): RelayedEvent {
-  if (!ev.hasData) return { type: undefined, payload: undefined, raw: ev.raw };
-  const type = peekType(ev);
-  if (!parseAll && type !== undefined && !INSPECTED_TYPES.has(type))
-    return { type, payload: undefined, raw: ev.raw };
+/** A block as a relayed event: typed by a peek, decoded only when the proxy or the sink must read it. */
+function toRelayed(raw: Buffer, parseAll: boolean): RelayedEvent {
+  const peeked = peekBlockType(raw);
+  if (!parseAll && peeked !== undefined && !INSPECTED_TYPES.has(peeked))
+    return { type: peeked, payload: undefined, raw };
+  const ev = parseSseBlock(raw);
+  if (!ev.hasData) return { type: undefined, payload: undefined, raw };
   const parsed = parseSsePayload(ev);
-  return { type: parsed?.type ?? type, payload: parsed?.payload, raw: ev.raw };
+  return { type: parsed?.type ?? peeked ?? eventLine(ev.event), payload: parsed?.payload, raw };
 }
 
-/**
- * The event type without parsing the JSON: the `event:` line when present, else the leading `"type"` field.
- * Deltas are most of a stream and the proxy never needs their content, so they are never parsed.
- */
-function peekType(ev: SseEvent): string | undefined {
-  if (ev.event !== undefined && ev.event !== '' && ev.event !== 'message') return ev.event;
-  const m = /^\{\s*"type"\s*:\s*"([^"]+)"/.exec(ev.data);
-  return m ? m[1] : undefined;
+function eventLine(event: string | undefined): string | undefined {
+  return event === undefined || event === '' || event === 'message' ? undefined : event;
 }

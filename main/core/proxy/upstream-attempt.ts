@@ -6,6 +6,7 @@ import {
   classifyStreamFailure,
   classifyUpstreamError,
   clientErrorBody,
+  formatSeconds,
   httpStatusForError,
   parseCodexRateLimitsEvent,
   parseRateLimitHeaders,
@@ -18,7 +19,7 @@ import {
 import type { UpstreamClient } from '../upstream/client';
 import type { PoolState } from '../pool/pool-state';
 import type { ResponseSink } from './sinks';
-import { relayStream, type RelayedEvent } from './stream-relay';
+import { OPENING_STALL_CODE, relayStream, type RelayedEvent } from './stream-relay';
 
 /** Upstream answers we relay to clients unchanged when they carry them. */
 const RELAYED_RESPONSE_HEADERS = ['x-codex-turn-state', 'x-request-id', 'openai-model', 'x-models-etag'];
@@ -69,6 +70,8 @@ export interface TryContext {
   facts: StreamFacts;
   /** `/responses/compact` answers JSON, not SSE. */
   json: boolean;
+  /** Longest silence after the headers before the first event that reaches the client (the opening ones held). */
+  openingIdleMs: number;
 }
 
 /**
@@ -89,8 +92,8 @@ export async function tryUpstream(ctx: TryContext): Promise<TryResult> {
     response = await ctx.upstream.send('POST', ctx.path, headers, ctx.body, ctx.signal);
   } catch (err) {
     if (ctx.signal.aborted) return { kind: 'client_gone' };
-    const outcome = classifyNetworkError(err);
-    return { kind: 'failed', outcome, refreshAndRetry: false, error: gatewayError(outcome) };
+    const outcome = requestErrorOutcome(err);
+    return { kind: 'failed', outcome, refreshAndRetry: false, error: gatewayError(outcome, ctx) };
   }
   const upstreamHeaders = response.headers as Record<string, string | string[] | undefined>;
   learnFromHeaders(ctx, upstreamHeaders);
@@ -115,12 +118,10 @@ export async function tryUpstream(ctx: TryContext): Promise<TryResult> {
   ctx.sink.setHeaders({ ...pick(upstreamHeaders, RELAYED_RESPONSE_HEADERS), ...ctx.pooledHeaders() });
   if (ctx.json) return relayJson(ctx, response.body);
 
-  const result = await relayStream(
-    response.body,
-    ctx.sink,
-    (event) => observe(ctx, event),
-    ctx.sink.parseAll,
-  );
+  const result = await relayStream(response.body, ctx.sink, (event) => observe(ctx, event), {
+    parseAll: ctx.sink.parseAll,
+    openingIdleMs: ctx.openingIdleMs,
+  });
   const failureBeforeBytes = (event: RelayedEvent): TryResult => {
     const outcome = classifyStreamFailure(event.payload, ctx.now());
     const body = streamFailureError(event.payload ?? {});
@@ -155,7 +156,7 @@ export async function tryUpstream(ctx: TryContext): Promise<TryResult> {
           ? { kind: 'transient', code: 'stream_incomplete' }
           : streamErrorOutcome(result.error);
       if (!ctx.sink.wrote)
-        return { kind: 'failed', outcome, refreshAndRetry: false, error: gatewayError(outcome) };
+        return { kind: 'failed', outcome, refreshAndRetry: false, error: gatewayError(outcome, ctx) };
       const code = 'code' in outcome ? outcome.code : 'stream_incomplete';
       ctx.sink.abort({
         code,
@@ -199,12 +200,13 @@ async function relayJson(ctx: TryContext, body: AsyncIterable<Uint8Array>): Prom
   } catch (err) {
     if (ctx.signal.aborted) return { kind: 'client_gone' };
     const outcome = streamErrorOutcome(err);
-    return { kind: 'failed', outcome, refreshAndRetry: false, error: gatewayError(outcome) };
+    return { kind: 'failed', outcome, refreshAndRetry: false, error: gatewayError(outcome, ctx) };
   }
   ctx.facts.ttfbAt ??= ctx.nowMs();
   const sinkEvent: RelayedEvent = { type: undefined, payload: undefined, raw: Buffer.concat(chunks) };
   ctx.sink.commit();
-  await ctx.sink.event(sinkEvent);
+  ctx.sink.event(sinkEvent);
+  await ctx.sink.flush();
   ctx.sink.complete();
   return { kind: 'delivered', outcome: { kind: 'success' }, status: 200, errorCode: null };
 }
@@ -216,21 +218,36 @@ async function relayJson(ctx: TryContext, body: AsyncIterable<Uint8Array>): Prom
  */
 function streamErrorOutcome(err: unknown): UpstreamOutcome {
   const code = (err as { code?: string } | null)?.code;
-  if (code === 'UND_ERR_BODY_TIMEOUT') return { kind: 'neutral', code: 'stream_idle_timeout' };
+  // A stall is the account's stream going quiet, so it counts against the account's health (error backoff).
+  if (code === 'UND_ERR_BODY_TIMEOUT') return { kind: 'transient', code: 'stream_idle_timeout' };
+  if (code === OPENING_STALL_CODE) return { kind: 'transient', code: 'upstream_stalled' };
   const network = classifyNetworkError(err);
   return network.kind === 'neutral' ? network : { kind: 'transient', code: 'stream_incomplete' };
 }
 
-function gatewayError(outcome: UpstreamOutcome): SurfacedError {
+/** A network error as an outcome; a wait for headers that ran out is a stall of this account. */
+function requestErrorOutcome(err: unknown): UpstreamOutcome {
+  const code = (err as { code?: string } | null)?.code;
+  if (code === 'UND_ERR_HEADERS_TIMEOUT') return { kind: 'transient', code: 'upstream_headers_timeout' };
+  return classifyNetworkError(err);
+}
+
+/** The error a client sees when an attempt failed in transport, before anything reached it. */
+function gatewayError(outcome: UpstreamOutcome, ctx: Pick<TryContext, 'openingIdleMs'>): SurfacedError {
   const code = 'code' in outcome ? outcome.code : 'upstream_error';
+  const seconds = formatSeconds(ctx.openingIdleMs);
+  const stalls: Record<string, string> = {
+    stream_idle_timeout: 'The upstream stream stalled.',
+    upstream_headers_timeout: `The ChatGPT backend did not answer within ${seconds}. Try again in a minute.`,
+    upstream_stalled: `The ChatGPT backend started a response, then sent nothing for ${seconds}. Try again in a minute.`,
+  };
   const message =
-    code === 'stream_idle_timeout'
-      ? 'The upstream stream stalled.'
-      : code === 'stream_incomplete'
-        ? 'The upstream stream ended before the response started.'
-        : 'Could not reach the ChatGPT backend.';
+    stalls[code] ??
+    (code === 'stream_incomplete'
+      ? 'The upstream stream ended before the response started.'
+      : 'Could not reach the ChatGPT backend.');
   return {
-    status: code === 'stream_idle_timeout' ? 504 : 502,
+    status: code in stalls ? 504 : 502,
     body: clientErrorBody(code, message),
     headers: {},
   };

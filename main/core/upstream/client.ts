@@ -1,21 +1,36 @@
 import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
 
-/** Timeouts of upstream calls, in milliseconds. */
+/**
+ * Timeouts of upstream calls, in milliseconds. Every bound sits below the Codex CLI's own 300 s idle timeout, so
+ * the client always hears our clear error (or another account's answer) before it gives up on its own.
+ */
 export interface UpstreamTimeouts {
   /** TCP + TLS connect. */
   connectMs: number;
-  /** From sending the request to the response headers (a slow first byte is normal for reasoning models). */
+  /**
+   * One attempt's wait for the response headers, and then for the first event after the opening ones
+   * (`response.created` …, which the relay holds back). Past it the account is stalling: fail over.
+   */
   headersMs: number;
-  /** Longest silence inside a response body before we call the stream stalled (Codex's own default: 300 s). */
+  /** Longest silence inside a response body once it streams to the client; past it, `stream_idle_timeout`. */
   bodyIdleMs: number;
+  /** From the request's arrival to the first byte the client hears, over every attempt; past it, a 504. */
+  firstByteMs: number;
 }
 
-/** Defaults matching the Codex CLI's patience, so we never give up before the client would. */
+/** Defaults: reasoning models may think for a while, but never as long as the client's 300 s. */
 export const DEFAULT_UPSTREAM_TIMEOUTS: UpstreamTimeouts = {
   connectMs: 10_000,
-  headersMs: 300_000,
-  bodyIdleMs: 300_000,
+  headersMs: 60_000,
+  bodyIdleMs: 240_000,
+  firstByteMs: 240_000,
 };
+
+/**
+ * Upstream connections open at once. Each stream holds one for its whole answer, so this is the number of
+ * concurrent streams before requests queue; high enough that the machine, not the pool, is the limit.
+ */
+export const DEFAULT_UPSTREAM_CONNECTIONS = 1024;
 
 /**
  * Builds the keep-alive connection pool to upstream. When `HTTPS_PROXY` / `HTTP_PROXY` is set (corporate
@@ -24,6 +39,7 @@ export const DEFAULT_UPSTREAM_TIMEOUTS: UpstreamTimeouts = {
 export function createUpstreamDispatcher(
   env: Record<string, string | undefined>,
   timeouts: UpstreamTimeouts = DEFAULT_UPSTREAM_TIMEOUTS,
+  connections = DEFAULT_UPSTREAM_CONNECTIONS,
 ): Dispatcher {
   const options = {
     connect: { timeout: timeouts.connectMs },
@@ -31,7 +47,7 @@ export function createUpstreamDispatcher(
     bodyTimeout: timeouts.bodyIdleMs,
     keepAliveTimeout: 30_000,
     keepAliveMaxTimeout: 600_000,
-    connections: 128,
+    connections,
   };
   // Read from the injected environment (not undici's own look at process.env), so tests and the desktop shell
   // decide what counts.
@@ -50,12 +66,24 @@ export function createUpstreamDispatcher(
 /** A response from upstream: status, headers and a body stream that must be consumed or destroyed. */
 export type UpstreamResponse = Dispatcher.ResponseData;
 
+/** Called (at most once a minute) when requests wait for a free upstream connection. */
+export type QueueWarning = (queued: number) => void;
+
+/** How often a queue at the connection cap is reported. */
+const QUEUE_WARNING_INTERVAL_MS = 60_000;
+
 /** The one way the core talks to the ChatGPT backend and the auth server. Base URLs are injected. */
 export class UpstreamClient {
+  private readonly origin: string;
+  private lastQueueWarning = -Infinity;
+
   constructor(
     private readonly dispatcher: Dispatcher,
     readonly baseUrl: string,
-  ) {}
+    private readonly onQueued?: QueueWarning,
+  ) {
+    this.origin = new URL(baseUrl).origin;
+  }
 
   /** Sends a request to `baseUrl + path`. `signal` aborts it, e.g. when the client disconnects. */
   send(
@@ -65,13 +93,26 @@ export class UpstreamClient {
     body?: string | Buffer,
     signal?: AbortSignal,
   ): Promise<UpstreamResponse> {
-    return request(this.baseUrl + path, {
+    const pending = request(this.baseUrl + path, {
       method,
       headers,
       body,
       signal,
       dispatcher: this.dispatcher,
     });
+    if (this.onQueued) this.checkQueue();
+    return pending;
+  }
+
+  /** Reports requests waiting for a connection (the cap is reached): a clear log line, not a silent queue. */
+  private checkQueue(): void {
+    const stats = (this.dispatcher as { stats?: Record<string, { queued?: number }> }).stats;
+    const queued = stats?.[this.origin]?.queued ?? 0;
+    if (queued === 0) return;
+    const now = Date.now();
+    if (now - this.lastQueueWarning < QUEUE_WARNING_INTERVAL_MS) return;
+    this.lastQueueWarning = now;
+    this.onQueued?.(queued);
   }
 
   /** Closes idle connections; in-flight requests finish. */

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startPool, type PoolHarness, type PoolHarnessOptions } from '../../helpers/pool-harness';
-import { collectSse, type SseEvent } from '../../helpers/sse';
+import type { PoolHarness } from '../../helpers/pool-harness';
+import { posts, statusOf, stream, twoAccounts } from './two-accounts';
 import type { FaultSpec } from '../../simulator';
 
 let pool: PoolHarness | undefined;
@@ -8,53 +8,6 @@ afterEach(async () => {
   await pool?.close();
   pool = undefined;
 });
-
-/** Two plus accounts under fill_first, so the first request deterministically goes to the fuller one. */
-async function twoAccounts(options: PoolHarnessOptions = {}): Promise<PoolHarness> {
-  const p = await startPool({
-    accounts: [
-      { email: 'first@example.com', planType: 'plus', usage: { primary: 50 } },
-      { email: 'second@example.com', planType: 'plus', usage: { primary: 10 } },
-    ],
-    ...options,
-  });
-  // Teach the pool both quotas first so fill_first knows which account is fuller.
-  for (const id of p.ids) {
-    await p.admin('/api/settings', {
-      method: 'PATCH',
-      body: JSON.stringify({ routingStrategy: 'single_account', pinnedAccountId: id }),
-    });
-    await (
-      await stream(p)
-    ).events;
-  }
-  await p.admin('/api/settings', {
-    method: 'PATCH',
-    body: JSON.stringify({ routingStrategy: 'fill_first', pinnedAccountId: null }),
-  });
-  p.sim.clearRequests();
-  return p;
-}
-
-async function stream(p: PoolHarness, headers: Record<string, string> = {}) {
-  const res = await p.fetch('/backend-api/codex/responses', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify({ model: 'gpt-5.5', input: 'hi', stream: true, store: false }),
-  });
-  const events: Promise<SseEvent[]> = res.status === 200 ? collectSse(res.body!) : Promise.resolve([]);
-  return {
-    res,
-    events,
-    json: res.status === 200 ? undefined : ((await res.json()) as { error: Record<string, unknown> }),
-  };
-}
-
-const posts = (p: PoolHarness) =>
-  p.sim.requests
-    .filter((r) => r.path === '/backend-api/codex/responses')
-    .map((r) => `${r.accountEmail}:${r.status}`);
-const statusOf = (p: PoolHarness, i: number) => p.core.services.pool.state(p.ids[i]!)?.status;
 
 describe('failover before the first byte', () => {
   it('retries a 500 on the same account and the client never notices', async () => {
@@ -166,8 +119,8 @@ describe('after the first byte', () => {
       type: 'response.failed',
       response: { error: { code: 'stream_idle_timeout' } },
     });
-    // An idle timeout is ours, not the account's fault.
-    expect(pool.core.services.pool.state(pool.ids[0]!)?.errorCount).toBe(0);
+    // The account's stream went quiet: that counts against its health (issue 8).
+    expect(pool.core.services.pool.state(pool.ids[0]!)?.errorCount).toBe(1);
   });
 
   it('aborts the upstream request when the client disconnects', async () => {

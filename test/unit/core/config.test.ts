@@ -14,6 +14,22 @@ describe('resolveConfig', () => {
       adminToken: undefined,
       logLevel: 'info',
       demo: false,
+      upstream: {},
+    });
+  });
+
+  it('reads the upstream bounds in seconds and the connection cap', () => {
+    const env = {
+      CODEX_POOL_UPSTREAM_HEADERS_TIMEOUT: '30',
+      CODEX_POOL_STREAM_IDLE_TIMEOUT: '200',
+      CODEX_POOL_FIRST_BYTE_TIMEOUT: '250',
+      CODEX_POOL_UPSTREAM_CONNECTIONS: '2000',
+    };
+    expect(resolveConfig({ ...base, env }).upstream).toEqual({
+      headersMs: 30_000,
+      bodyIdleMs: 200_000,
+      firstByteMs: 250_000,
+      connections: 2000,
     });
   });
 
@@ -44,6 +60,8 @@ describe('resolveConfig', () => {
     [{ CODEX_POOL_UPSTREAM_BASE_URL: 'chatgpt.com' }, /CODEX_POOL_UPSTREAM_BASE_URL must be an absolute/],
     [{ CODEX_POOL_AUTH_BASE_URL: 'ftp://x' }, /must use http or https/],
     [{ CODEX_POOL_ADMIN_TOKEN: 'short' }, /at least 16 characters/],
+    [{ CODEX_POOL_UPSTREAM_HEADERS_TIMEOUT: '0' }, /CODEX_POOL_UPSTREAM_HEADERS_TIMEOUT must be a whole number/],
+    [{ CODEX_POOL_UPSTREAM_CONNECTIONS: '1.5' }, /CODEX_POOL_UPSTREAM_CONNECTIONS must be a whole number/],
   ])('rejects %o with a message naming the problem', (env, message) => {
     expect(() => resolveConfig({ ...base, env })).toThrow(ConfigError);
     expect(() => resolveConfig({ ...base, env })).toThrow(message);
