@@ -54,6 +54,10 @@ const apiError = (
 export class Backend {
   private readonly replies: QueuedReply[] = [];
   defaultReply: ReplyScript = defaultReply;
+  /** Pace of streamed events (benchmarks); all at once when unset. */
+  streamGapMs: readonly [number, number] | undefined;
+  /** Streams being written now, and the most at once since the last reset (benchmarks). */
+  readonly streams = { open: 0, peak: 0 };
   emitRateLimitsEvent = false;
   private seq = 0;
 
@@ -211,7 +215,13 @@ export class Backend {
       events.splice(1, 0, rateLimitsEvent(family, account.planType, account.credits));
     }
     x.res.writeHead(200, this.sseHeaders(x, account, model));
-    x.outcome = await writeStream(x.res, events.map(frame), plan, x.signal);
+    if (this.streamGapMs) plan.gapMs = this.streamGapMs;
+    this.streams.peak = Math.max(this.streams.peak, ++this.streams.open);
+    try {
+      x.outcome = await writeStream(x.res, events.map(frame), plan, x.signal);
+    } finally {
+      this.streams.open -= 1;
+    }
     if (x.outcome === 'completed') this.consume(account, familyId);
   }
 

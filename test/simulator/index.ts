@@ -64,6 +64,11 @@ export interface Simulator {
   readonly pendingDevices: readonly DeviceLogin[];
   /** Replace the default reply (initially "Hello from <email>", or an acknowledgement of a tool output). */
   setDefaultReply(script: ReplyScript): void;
+  /** Pace streamed events: a random gap in [min, max] ms between events; `null` writes each stream at once. */
+  setStreamPacing(gapMs: readonly [number, number] | null): void;
+  /** Streams open now and the most open at once since the last call of `resetStreamPeak`. */
+  readonly streamStats: { readonly open: number; readonly peak: number };
+  resetStreamPeak(): void;
   /** Answer the next matching `/responses` call with this reply (FIFO, optionally per account). */
   queueReply(script: ReplyScript, account?: AccountRef): void;
   /** Emit a `codex.rate_limits` event after `response.created` on `/backend-api/codex/responses`. */
@@ -140,6 +145,11 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
       return oauth.devices;
     },
     setDefaultReply: (script) => void (backend.defaultReply = script),
+    setStreamPacing: (gap) => void (backend.streamGapMs = gap ?? undefined),
+    get streamStats() {
+      return { ...backend.streams };
+    },
+    resetStreamPeak: () => void (backend.streams.peak = backend.streams.open),
     queueReply: (script, account) => backend.queueReply(script, account),
     setRateLimitsEvent: (on) => void (backend.emitRateLimitsEvent = on),
     injectFault: (spec) => faults.add(spec),

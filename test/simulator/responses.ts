@@ -202,6 +202,8 @@ export interface StreamPlan {
   cutAfter?: number;
   /** Stop writing after this many events and keep the connection open until the client leaves. */
   stallAfter?: number;
+  /** Write events one at a time, waiting a random time in [min, max] ms between them (a real model's pace). */
+  gapMs?: readonly [number, number];
 }
 
 export type StreamOutcome = 'completed' | 'cut' | 'stalled' | 'aborted';
@@ -222,6 +224,15 @@ export async function writeStream(
       await sleep(plan.firstByteDelayMs, undefined, { signal });
     }
     const limit = plan.cutAfter ?? plan.stallAfter;
+    if (plan.gapMs && limit === undefined) {
+      const [min, max] = plan.gapMs;
+      for (let i = 0; i < frames.length; i++) {
+        if (i > 0) await sleep(min + Math.random() * (max - min), undefined, { signal });
+        if (i === frames.length - 1) res.end(frames[i]);
+        else res.write(frames[i]!);
+      }
+      return 'completed';
+    }
     if (limit === undefined) {
       // Hot path: one write for the whole stream.
       res.end(frames.join(''));

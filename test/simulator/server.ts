@@ -16,6 +16,8 @@ export interface RecordedRequest {
   headers: IncomingHttpHeaders;
   /** Parsed JSON or form body. */
   body: Record<string, unknown> | undefined;
+  /** The body's bytes as they arrived. */
+  rawBody: Buffer;
   /** Simulator id and email of the account the bearer / refresh token belongs to. */
   accountId?: string;
   accountEmail?: string;
@@ -94,6 +96,7 @@ export function createSimServer(
       query: q < 0 ? '' : url.slice(q + 1),
       headers: req.headers,
       body,
+      rawBody: raw,
     };
     const controller = new AbortController();
     const abort = () => controller.abort();

@@ -47,6 +47,11 @@ export interface PreparedResponsesBody {
   previousResponseId?: string;
   /** Whether the client asked for a stream (upstream always streams; non-streaming clients get a collected answer). */
   stream: boolean;
+  /**
+   * False when the client's body already follows every rule (Codex's does): its bytes can go upstream as they
+   * came, with no re-serialisation of the whole conversation.
+   */
+  rewritten: boolean;
 }
 
 const baseSchema = z.object({
@@ -119,6 +124,27 @@ function applyUpstreamRules(src: JsonObject): JsonObject {
   return out;
 }
 
+/** True when {@link prepareResponsesBody} would change nothing in `src`. */
+function followsUpstreamRules(src: JsonObject): boolean {
+  const allowed: readonly unknown[] = ALLOWED_INCLUDES;
+  const include = src.include;
+  return (
+    src.store === false &&
+    src.stream === true &&
+    typeof src.instructions === 'string' &&
+    src.service_tier !== 'fast' &&
+    src.previous_response_id !== null &&
+    !('background' in src) &&
+    !STRIPPED_RESPONSES_FIELDS.some((f) => f in src) &&
+    (include === undefined ||
+      (Array.isArray(include) && include.length > 0 && include.every((v) => allowed.includes(v)))) &&
+    (!Array.isArray(src.tools) ||
+      !src.tools.some(
+        (t: unknown) => isRecord(t) && typeof t.type === 'string' && t.type.startsWith('web_search_preview'),
+      ))
+  );
+}
+
 /** Validates the common fields; returns the typed view or the 400. */
 function validate(body: unknown): { ok: true; v: z.infer<typeof baseSchema>; src: JsonObject } | BodyError {
   if (!isRecord(body)) {
@@ -145,7 +171,13 @@ export function prepareResponsesBody(body: unknown): PreparedResponsesBody | Bod
   out.stream = true;
   delete out.background; // a background job cannot be relayed as a stream
   if (v.previous_response_id === null) delete out.previous_response_id;
-  const result: PreparedResponsesBody = { ok: true, body: out, model: v.model, stream: src.stream === true };
+  const result: PreparedResponsesBody = {
+    ok: true,
+    body: out,
+    model: v.model,
+    stream: src.stream === true,
+    rewritten: !followsUpstreamRules(src),
+  };
   if (v.previous_response_id) result.previousResponseId = v.previous_response_id;
   return result;
 }

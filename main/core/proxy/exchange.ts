@@ -51,6 +51,8 @@ export interface ExchangeRequest {
   route: string;
   upstreamPath: '/codex/responses' | '/codex/responses/compact';
   body: JsonObject;
+  /** `body` as it goes upstream: the client's own bytes when no rule changed them. */
+  bodyText: string | Buffer;
   model: string;
   previousResponseId?: string;
   inbound: IncomingHttpHeaders;
@@ -86,7 +88,7 @@ export async function runExchange(
   const compact = request.upstreamPath === '/codex/responses/compact';
   const stickyKey = extractStickyKey(request.body, request.inbound);
   const stickyHash = stickyKey === undefined ? undefined : hashStickyKey(stickyKey);
-  const bodyText = JSON.stringify(request.body);
+  const bodyText = request.bodyText;
   const tried: string[] = [];
   const facts: StreamFacts = { responseId: null, usage: null, ttfbAt: null };
   const notes: string[] = [];
@@ -229,7 +231,7 @@ export async function runExchange(
 interface AccountTry {
   accountId: string;
   request: ExchangeRequest;
-  bodyText: string;
+  bodyText: string | Buffer;
   sink: ResponseSink;
   facts: StreamFacts;
   signal: AbortSignal;

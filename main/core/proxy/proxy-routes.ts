@@ -35,23 +35,27 @@ export interface ProxyRouteDeps extends ExchangeDeps {
 export function proxyRoutes(deps: ProxyRouteDeps): Route[] {
   const responses = (route: string) => async (req: IncomingMessage, res: ServerResponse) => {
     deps.authorizeClient(req);
-    const prepared = prepareResponsesBody(await readJsonBody(req));
+    const raw = await readBody(req, MAX_REQUEST_BODY);
+    const prepared = withinDepth(() => prepareResponsesBody(parseJson(raw)));
     if (!prepared.ok) return badRequest(res, prepared);
     const sink: ResponseSink = prepared.stream
       ? new RawSseSink(res, route.startsWith('/v1/') ? SDK_DROPPED_EVENTS : undefined)
       : responseCollector(res);
-    await runExchange(deps, exchange(req, route, prepared, '/codex/responses'), res, sink);
+    const bodyText = prepared.rewritten ? undefined : raw;
+    await runExchange(deps, exchange(req, route, prepared, '/codex/responses', bodyText), res, sink);
   };
   const compact = (route: string) => async (req: IncomingMessage, res: ServerResponse) => {
     deps.authorizeClient(req);
-    const prepared = prepareCompactBody(await readJsonBody(req));
+    const raw = await readBody(req, MAX_REQUEST_BODY);
+    const prepared = withinDepth(() => prepareCompactBody(parseJson(raw)));
     if (!prepared.ok) return badRequest(res, prepared);
     const request = exchange(req, route, { ...prepared, stream: false }, '/codex/responses/compact');
     await runExchange(deps, request, res, responseCollectorPassThrough(res));
   };
   const chat = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     deps.authorizeClient(req);
-    const prepared = chatToResponsesRequest(await readJsonBody(req));
+    const raw = await readBody(req, MAX_REQUEST_BODY);
+    const prepared = withinDepth(() => chatToResponsesRequest(parseJson(raw)));
     if (!prepared.ok) return badRequest(res, prepared);
     const now = deps.now();
     const sink: ResponseSink = prepared.stream
@@ -97,16 +101,22 @@ export function proxyRoutes(deps: ProxyRouteDeps): Route[] {
   ];
 }
 
+/**
+ * The exchange for a prepared body. `raw`: the client's own bytes, when they need no rewrite; otherwise the
+ * body is serialised here, where a body nested too deeply to serialise is still the client's error.
+ */
 function exchange(
   req: IncomingMessage,
   route: string,
   prepared: { body: Record<string, unknown>; model: string; previousResponseId?: string; stream: boolean },
   upstreamPath: ExchangeRequest['upstreamPath'],
+  raw?: Buffer,
 ): ExchangeRequest {
   return {
     route,
     upstreamPath,
     body: prepared.body,
+    bodyText: raw ?? withinDepth(() => JSON.stringify(prepared.body)),
     model: prepared.model,
     ...(prepared.previousResponseId !== undefined ? { previousResponseId: prepared.previousResponseId } : {}),
     inbound: req.headers,
@@ -139,14 +149,31 @@ function responseCollectorPassThrough(res: ServerResponse): ResponseSink {
   };
 }
 
-async function readJsonBody(req: IncomingMessage): Promise<unknown> {
-  const raw = await readBody(req, MAX_REQUEST_BODY);
+function parseJson(raw: Buffer): unknown {
   if (raw.length === 0) throw new HttpError(400, 'invalid_json', 'The request body is empty; expected JSON.');
   try {
     return JSON.parse(raw.toString('utf8')) as unknown;
-  } catch {
+  } catch (err) {
+    if (err instanceof RangeError) throw tooDeep();
     throw new HttpError(400, 'invalid_json', 'The request body is not valid JSON.');
   }
+}
+
+/**
+ * Runs a step that walks the client's JSON recursively (validation, translation, serialisation). A body nested
+ * so deeply that the walk overflows the stack (100,000 nested arrays) is a bad request, not a crash.
+ */
+function withinDepth<T>(step: () => T): T {
+  try {
+    return step();
+  } catch (err) {
+    if (err instanceof RangeError) throw tooDeep();
+    throw err;
+  }
+}
+
+function tooDeep(): HttpError {
+  return new HttpError(400, 'invalid_json', 'The request body is nested too deeply to process.');
 }
 
 function badRequest(res: ServerResponse, error: BodyError): void {

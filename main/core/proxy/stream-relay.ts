@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import { createSseSplitter, parseSseBlock, parseSsePayload, peekBlockType } from '../protocol';
 
 /** Event types held back until the next event arrives (BALANCER.md §7, Pool): a failure right after them is
@@ -53,73 +54,110 @@ export interface RelayOptions {
   openingIdleMs?: number;
 }
 
-/** An upstream body the relay can stop. */
-export type RelayBody = AsyncIterable<Uint8Array> & { destroy?: (error?: Error) => unknown };
+/** An upstream body: undici's body, a Node Readable. */
+export type RelayBody = Readable;
+
+const ignore = (): void => undefined;
 
 /**
  * Relays an upstream SSE body to a sink as the bytes arrive: each chunk's complete events are handed over and
- * flushed at once. Only the three "opening" event types are held back, and only until the next event; if that
- * next event does not come within `openingIdleMs`, the body is destroyed with {@link OPENING_STALL_CODE} so the
- * caller can fail over while the client has heard nothing. Reading waits while the sink applies backpressure.
+ * flushed at once, and reading pauses while the client's socket is full. Only the three "opening" event types
+ * are held back, and only until the next event; if that next event does not come within `openingIdleMs`, the
+ * body is destroyed with {@link OPENING_STALL_CODE} so the caller can fail over while the client has heard
+ * nothing. Once the stream is decided the rest of the body is drained, not destroyed, so its keep-alive
+ * connection goes back to the pool. Rejects only if the sink or the observer throws.
  */
-export async function relayStream(
+export function relayStream(
   body: RelayBody,
   sink: RelaySink,
   observe: EventObserver,
   options: RelayOptions,
 ): Promise<RelayResult> {
-  const splitter = createSseSplitter();
-  const held: RelayedEvent[] = [];
-  let committed = false;
-  const watchdog =
-    options.openingIdleMs === undefined
-      ? undefined
-      : setTimeout(() => {
-          const error = new Error('upstream sent nothing after the opening events');
-          body.destroy?.(Object.assign(error, { code: OPENING_STALL_CODE }));
-        }, options.openingIdleMs);
+  return new Promise((resolve, reject) => {
+    const splitter = createSseSplitter();
+    const held: RelayedEvent[] = [];
+    let committed = false;
+    let settled = false;
+    const watchdog =
+      options.openingIdleMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            const error = new Error('upstream sent nothing after the opening events');
+            body.destroy(Object.assign(error, { code: OPENING_STALL_CODE }));
+          }, options.openingIdleMs);
 
-  /** Hands one chunk's blocks to the sink; a result once the stream is decided. */
-  const handle = (blocks: Buffer[]): RelayResult | undefined => {
-    for (const raw of blocks) {
-      const relayed = toRelayed(raw, options.parseAll);
-      if (relayed.payload) observe(relayed);
-      if (!committed) {
-        if (relayed.type !== undefined && FAILURE_TYPES.has(relayed.type)) {
-          return { kind: 'failed_before_commit', event: relayed };
+    const settle = (outcome: () => void, drain: boolean): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(watchdog);
+      body.off('data', onData);
+      body.off('end', onEnd);
+      body.off('error', onError);
+      body.on('error', ignore);
+      if (drain) body.resume();
+      else if (!body.destroyed) body.destroy();
+      outcome();
+    };
+    const finish = (result: RelayResult, drain: boolean): void => settle(() => resolve(result), drain);
+
+    /** Hands one chunk's blocks to the sink; a result once the stream is decided. */
+    const handle = (blocks: Buffer[]): RelayResult | undefined => {
+      for (const raw of blocks) {
+        const relayed = toRelayed(raw, options.parseAll);
+        if (relayed.payload) observe(relayed);
+        if (!committed) {
+          if (relayed.type !== undefined && FAILURE_TYPES.has(relayed.type)) {
+            return { kind: 'failed_before_commit', event: relayed };
+          }
+          if (relayed.type === undefined || HELD_TYPES.has(relayed.type)) {
+            held.push(relayed);
+            continue;
+          }
+          committed = true;
+          clearTimeout(watchdog);
+          sink.commit();
+          for (const h of held.splice(0)) sink.event(h);
         }
-        if (relayed.type === undefined || HELD_TYPES.has(relayed.type)) {
-          held.push(relayed);
-          continue;
-        }
-        committed = true;
-        clearTimeout(watchdog);
-        sink.commit();
-        for (const h of held.splice(0)) sink.event(h);
+        sink.event(relayed);
+        if (relayed.type !== undefined && TERMINAL_TYPES.has(relayed.type))
+          return { kind: 'terminal', event: relayed };
       }
-      sink.event(relayed);
-      if (relayed.type !== undefined && TERMINAL_TYPES.has(relayed.type))
-        return { kind: 'terminal', event: relayed };
-    }
-    return undefined;
-  };
+      return undefined;
+    };
 
-  try {
-    for await (const chunk of body) {
-      if (!committed) watchdog?.refresh();
-      const done = handle(splitter.push(chunk));
-      if (committed) await sink.flush();
-      if (done) return done;
+    /** Writes what a chunk produced; decides once the socket took it. */
+    const step = (done: RelayResult | undefined, onWritten: () => void): void => {
+      const flushed = committed ? sink.flush() : undefined;
+      if (!flushed) return onWritten();
+      body.pause();
+      flushed.then(onWritten, (err: unknown) => settle(() => reject(err), false));
+    };
+
+    function onData(chunk: Buffer): void {
+      try {
+        if (!committed) watchdog?.refresh();
+        const done = handle(splitter.push(chunk));
+        step(done, () => (done ? finish(done, true) : body.resume()));
+      } catch (err) {
+        settle(() => reject(err), false);
+      }
     }
-    const done = handle(splitter.end());
-    if (committed) await sink.flush();
-    if (done) return done;
-  } catch (error) {
-    return { kind: 'body_error', committed, error };
-  } finally {
-    clearTimeout(watchdog);
-  }
-  return { kind: 'truncated', committed };
+    function onEnd(): void {
+      try {
+        const done = handle(splitter.end()) ?? { kind: 'truncated', committed };
+        step(done, () => finish(done, false));
+      } catch (err) {
+        settle(() => reject(err), false);
+      }
+    }
+    function onError(error: unknown): void {
+      finish({ kind: 'body_error', committed, error }, false);
+    }
+
+    body.on('data', onData);
+    body.on('end', onEnd);
+    body.on('error', onError);
+  });
 }
 
 /** A block as a relayed event: typed by a peek, decoded only when the proxy or the sink must read it. */

@@ -64,7 +64,7 @@ export interface TryContext {
   accessToken: string;
   path: string;
   inbound: IncomingHttpHeaders;
-  body: string;
+  body: string | Buffer;
   signal: AbortSignal;
   sink: ResponseSink;
   facts: StreamFacts;

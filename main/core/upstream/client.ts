@@ -1,4 +1,4 @@
-import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
+import { Agent, EnvHttpProxyAgent, type Dispatcher } from 'undici';
 
 /**
  * Timeouts of upstream calls, in milliseconds. Every bound sits below the Codex CLI's own 300 s idle timeout, so
@@ -75,6 +75,7 @@ const QUEUE_WARNING_INTERVAL_MS = 60_000;
 /** The one way the core talks to the ChatGPT backend and the auth server. Base URLs are injected. */
 export class UpstreamClient {
   private readonly origin: string;
+  private readonly basePath: string;
   private lastQueueWarning = -Infinity;
 
   constructor(
@@ -82,7 +83,9 @@ export class UpstreamClient {
     readonly baseUrl: string,
     private readonly onQueued?: QueueWarning,
   ) {
-    this.origin = new URL(baseUrl).origin;
+    const url = new URL(baseUrl);
+    this.origin = url.origin;
+    this.basePath = url.pathname.replace(/\/+$/, '');
   }
 
   /** Sends a request to `baseUrl + path`. `signal` aborts it, e.g. when the client disconnects. */
@@ -93,12 +96,14 @@ export class UpstreamClient {
     body?: string | Buffer,
     signal?: AbortSignal,
   ): Promise<UpstreamResponse> {
-    const pending = request(this.baseUrl + path, {
+    // Origin and path as parts: undici need not parse a URL string on every request.
+    const pending = this.dispatcher.request({
+      origin: this.origin,
+      path: this.basePath + path,
       method,
       headers,
-      body,
-      signal,
-      dispatcher: this.dispatcher,
+      body: body ?? null,
+      signal: signal ?? null,
     });
     if (this.onQueued) this.checkQueue();
     return pending;

@@ -27,6 +27,7 @@ describe('prepareResponsesBody (§5)', () => {
       ok: true,
       model: 'gpt-5.5',
       stream: false,
+      rewritten: true,
       previousResponseId: 'resp_0',
       body: {
         model: 'gpt-5.5',
@@ -41,6 +42,39 @@ describe('prepareResponsesBody (§5)', () => {
         previous_response_id: 'resp_0',
       },
     });
+  });
+
+  // Codex's own bodies follow every rule: their bytes go upstream untouched (issue 14).
+  const codexBody = {
+    model: 'gpt-5.5',
+    instructions: 'You are Codex.',
+    input: [{ type: 'message', role: 'user', content: [{ type: 'input_text', text: 'hi' }] }],
+    tools: [{ type: 'function', name: 'shell' }],
+    store: false,
+    stream: true,
+    include: ['reasoning.encrypted_content'],
+    prompt_cache_key: 'conv-1',
+  };
+  it('says a body that follows every rule needs no rewrite', () => {
+    const r = prepareResponsesBody(codexBody);
+    expect(r).toMatchObject({ ok: true, rewritten: false, body: codexBody });
+  });
+
+  it.each<[string, Record<string, unknown>]>([
+    ['store true', { store: true }],
+    ['no stream', { stream: undefined }],
+    ['no instructions', { instructions: undefined }],
+    ['a stripped field', { temperature: 0.2 }],
+    ['an include upstream refuses', { include: ['reasoning.encrypted_content', 'bogus'] }],
+    ['an empty include', { include: [] }],
+    ['service tier fast', { service_tier: 'fast' }],
+    ['web_search_preview', { tools: [{ type: 'web_search_preview_2025' }] }],
+    ['background', { background: false }],
+    ['a null previous_response_id', { previous_response_id: null }],
+  ])('says a body with %s needs a rewrite', (_name, change) => {
+    const body: Record<string, unknown> = { ...codexBody, ...change };
+    for (const [k, v] of Object.entries(change)) if (v === undefined) delete body[k];
+    expect(prepareResponsesBody(body)).toMatchObject({ ok: true, rewritten: true });
   });
 
   it('keeps instructions, accepts string input, reports the client stream flag, drops an empty include', () => {
