@@ -60,7 +60,10 @@ describe('resolveConfig', () => {
     [{ CODEX_POOL_UPSTREAM_BASE_URL: 'chatgpt.com' }, /CODEX_POOL_UPSTREAM_BASE_URL must be an absolute/],
     [{ CODEX_POOL_AUTH_BASE_URL: 'ftp://x' }, /must use http or https/],
     [{ CODEX_POOL_ADMIN_TOKEN: 'short' }, /at least 16 characters/],
-    [{ CODEX_POOL_UPSTREAM_HEADERS_TIMEOUT: '0' }, /CODEX_POOL_UPSTREAM_HEADERS_TIMEOUT must be a whole number/],
+    [
+      { CODEX_POOL_UPSTREAM_HEADERS_TIMEOUT: '0' },
+      /CODEX_POOL_UPSTREAM_HEADERS_TIMEOUT must be a whole number/,
+    ],
     [{ CODEX_POOL_UPSTREAM_CONNECTIONS: '1.5' }, /CODEX_POOL_UPSTREAM_CONNECTIONS must be a whole number/],
   ])('rejects %o with a message naming the problem', (env, message) => {
     expect(() => resolveConfig({ ...base, env })).toThrow(ConfigError);
