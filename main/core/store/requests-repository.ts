@@ -89,7 +89,9 @@ export class RequestsRepository {
     const exists = this.db.prepare(
       'SELECT 1 FROM request_log WHERE started_at = ? AND route = ? AND account_id IS ? LIMIT 1',
     );
-    const missing = rows.filter((r) => exists.get(Math.round(r.startedAt), r.route, r.accountId) === undefined);
+    const missing = rows.filter(
+      (r) => exists.get(Math.round(r.startedAt), r.route, r.accountId) === undefined,
+    );
     this.insertMany(missing);
     return missing.length;
   }
