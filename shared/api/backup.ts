@@ -1,6 +1,14 @@
 import { z } from 'zod';
 import { accountSchema } from './accounts';
 
+/**
+ * Refresh tokens are single-use upstream (PROTOCOL.md §1.4): shown in every backup flow and written in the clear
+ * into every backup file's header.
+ */
+export const BACKUP_SINGLE_USE_WARNING =
+  'Refresh tokens are single-use: the machine that refreshes an account first wins and the other is signed out. ' +
+  'After restoring this backup elsewhere, stop using the pool on the old machine (pause every account there).';
+
 /** Body of `POST /api/backup`: the passphrase the file is encrypted with (never stored) and what to include. */
 export const backupCreateBodySchema = z
   .object({

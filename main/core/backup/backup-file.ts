@@ -21,16 +21,15 @@ import {
   timingSafeEqual,
 } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { BACKUP_SINGLE_USE_WARNING } from '../../../shared/api';
 
 /** The first line of every backup file. */
 export const BACKUP_MAGIC = 'CODEX-POOL-BACKUP';
 /** The format this build writes and the newest it reads. */
 export const BACKUP_FORMAT_VERSION = 1;
 
-/** Shown in the file's header and in every backup flow. */
-export const SINGLE_USE_WARNING =
-  'Refresh tokens are single-use: the machine that refreshes an account first wins and the other is signed out. ' +
-  'After restoring this backup elsewhere, stop using the pool on the old machine (pause every account there).';
+/** Shown in the file's header and in every backup flow (one text, shared with the dashboard). */
+export const SINGLE_USE_WARNING = BACKUP_SINGLE_USE_WARNING;
 
 /**
  * scrypt cost. N = 2^17, r = 8, p = 1 is OWASP's recommended minimum for scrypt: 128 MiB of memory and a few
