@@ -33,6 +33,8 @@ export function processTerminal(): Terminal {
 /** Reads one line in raw mode, printing nothing of it; Ctrl-C aborts, Backspace edits. */
 function readHidden(question: string): Promise<string> {
   const stdin = process.stdin;
+  // Raw mode before the question: a fast typist (or a script) answering at once must not be echoed.
+  stdin.setRawMode(true);
   process.stdout.write(question);
   return new Promise((resolve, reject) => {
     let value = '';
@@ -52,7 +54,6 @@ function readHidden(question: string): Promise<string> {
         else if (char >= ' ') value += char;
       }
     };
-    stdin.setRawMode(true);
     stdin.resume();
     stdin.on('data', onData);
   });
