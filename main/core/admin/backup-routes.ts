@@ -59,7 +59,7 @@ const guarded = (ctx: BackupRoutesContext, handler: Handler): Handler =>
   });
 
 /** `codex-pool-2026-12-01.backup`. */
-export function backupFileName(now: number): string {
+function backupFileName(now: number): string {
   return `codex-pool-${new Date(now * 1000).toISOString().slice(0, 10)}.backup`;
 }
 

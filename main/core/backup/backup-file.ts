@@ -40,7 +40,7 @@ export const DEFAULT_SCRYPT = { N: 2 ** 17, r: 8, p: 1 } as const;
 /** The weakest and strongest scrypt costs a file may state; outside them it is refused before any work. */
 const MIN_N = 2 ** 14;
 const MAX_N = 2 ** 20;
-const MAX_SCRYPT_MEMORY = 1024 * 1024 * 1024;
+const MAX_SCRYPT_MEMORY = 512 * 1024 * 1024;
 /** Shortest passphrase accepted for a new backup. */
 export const MIN_PASSPHRASE_LENGTH = 8;
 
