@@ -49,6 +49,9 @@ describe('backup admin API', () => {
       fileName: expect.stringMatching(/^codex-pool-\d{4}-\d\d-\d\d\.backup$/),
     });
     expect(file.warning).toMatch(/single-use/);
+    // The file carries live logins, encrypted: no token shape appears in it.
+    expect(file.backup).not.toMatch(/eyJ[\w-]{8,}\.[\w-]{8,}/);
+    expect(file.backup).not.toContain(from.accounts[0]!.tokens.refreshToken);
 
     // The new machine talks to the same ChatGPT (simulator), as a real move would.
     const data = await tempDataDir();

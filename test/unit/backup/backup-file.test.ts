@@ -102,6 +102,13 @@ describe('backup file', () => {
     expect(err.message).toMatch(/at least 8 characters/);
   });
 
+  it('accepts the passphrase however the keyboard composed its accents (Unicode NFC)', async () => {
+    const text = await make(CONTENTS, 'caf\u00e9 au lait, s\u2019il vous pla\u00eet');
+    const decomposed = 'cafe\u0301 au lait, s\u2019il vous plai\u0302t';
+    expect(decomposed).not.toBe('caf\u00e9 au lait, s\u2019il vous pla\u00eet');
+    expect((await decryptBackup(text, decomposed)).contents).toEqual(CONTENTS);
+  });
+
   it('reads a file whose line endings were converted to CRLF', async () => {
     const text = (await make()).replace(/\n/g, '\r\n');
     expect((await decryptBackup(text, PASS)).contents).toEqual(CONTENTS);
