@@ -43,10 +43,21 @@ export interface BackupCliOptions {
 /** How long a call may take on the server: a key derivation or two, and a large restore. */
 const SERVER_CALL_TIMEOUT_MS = 300_000;
 
+/** A file's text, or an error naming the file and why it could not be read. */
+function readText(path: string, what: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'it does not exist' : code === 'EACCES' ? 'permission denied' : code;
+    throw new Error(`Cannot read ${what} ${path}: ${why ?? 'unknown error'}.`);
+  }
+}
+
 async function readPassphrase(opts: BackupCliOptions, term: Terminal, twice: boolean): Promise<string> {
   if (opts.passphraseFile !== undefined) {
     // One trailing newline is what `echo … > file` adds; anything else is part of the passphrase.
-    const value = readFileSync(opts.passphraseFile, 'utf8').replace(/\r?\n$/, '');
+    const value = readText(opts.passphraseFile, 'the passphrase file').replace(/\r?\n$/, '');
     if (value === '') throw new Error(`The passphrase file ${opts.passphraseFile} is empty.`);
     return value;
   }
@@ -202,7 +213,7 @@ export async function restoreCommand(
   out: Out,
 ): Promise<number> {
   if (file === undefined) throw new Error('Usage: codex-pool restore FILE [--yes]');
-  const backup = readFileSync(file, 'utf8');
+  const backup = readText(file, 'the backup file');
   const passphrase = await readPassphrase(opts, term, false);
   const online = await serverRunning(config);
   const run = async (apply: boolean): Promise<RestorePlan> =>
