@@ -216,16 +216,19 @@ export async function restoreCommand(
   const backup = readText(file, 'the backup file');
   const passphrase = await readPassphrase(opts, term, false);
   const online = await serverRunning(config);
-  const run = async (apply: boolean): Promise<RestorePlan> =>
-    online
-      ? restoreResultSchema.parse(
-          await postToServer(config, '/api/backup/restore', { backup, passphrase, apply }),
-        ).plan
-      : withOfflineServices(config, (s) =>
-          apply ? s.backup.restore(backup, passphrase) : s.backup.preview(backup, passphrase),
-        );
+  // The apply carries the preview's digest: if the pool changed while the user read the plan, nothing is applied.
+  const run = async (expectDigest?: string): Promise<RestorePlan> => {
+    const apply = expectDigest !== undefined;
+    if (online) {
+      const body = { backup, passphrase, apply, ...(apply ? { expectDigest } : {}) };
+      return restoreResultSchema.parse(await postToServer(config, '/api/backup/restore', body)).plan;
+    }
+    return withOfflineServices(config, (s) =>
+      apply ? s.backup.restore(backup, passphrase, expectDigest) : s.backup.preview(backup, passphrase),
+    );
+  };
 
-  const preview = await run(false);
+  const preview = await run();
   for (const line of formatPlan(preview)) out(line);
   out(`Warning: ${preview.warning}`);
   if (opts.yes !== true) {
@@ -238,7 +241,7 @@ export async function restoreCommand(
       return 1;
     }
   }
-  const done = await run(true);
+  const done = await run(preview.digest);
   out(
     `Restored: ${done.created} account${done.created === 1 ? '' : 's'} added, ${done.updated} updated` +
       (online ? '; the running Codex Pool uses them now.' : '.'),

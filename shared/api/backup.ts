@@ -43,6 +43,11 @@ export const restoreBodySchema = z
     passphrase: z.string().min(1, 'Type the backup’s passphrase.'),
     /** False (default): only return the plan. True: apply it in one transaction. */
     apply: z.boolean().default(false),
+    /**
+     * The previewed plan's `digest`: when given, the restore is refused (409 `plan_changed`) if the pool changed
+     * since the preview, so what is applied is exactly what the user saw.
+     */
+    expectDigest: z.string().optional(),
   })
   .strict();
 /** Request body of `POST /api/backup/restore`. */
@@ -86,6 +91,8 @@ export const restorePlanSchema = z.object({
   /** Logged requests in the backup, or null when it has no history. */
   requests: z.number().int().nullable(),
   warning: z.string(),
+  /** Identifies this exact plan; pass it back as `expectDigest` to apply only what was previewed. */
+  digest: z.string(),
 });
 /** A restore plan. */
 export type RestorePlan = z.infer<typeof restorePlanSchema>;

@@ -44,6 +44,7 @@ const STATUS: Record<BackupErrorCode, number> = {
   truncated: 422,
   unsupported_parameters: 422,
   newer_version: 422,
+  plan_changed: 409,
 };
 
 const guarded = (ctx: BackupRoutesContext, handler: Handler): Handler =>
@@ -89,7 +90,7 @@ export function backupRoutes(ctx: BackupRoutesContext): Route[] {
       handler: guarded(ctx, async (req, res) => {
         const body = parseOrThrow(restoreBodySchema, await readJson(req, RESTORE_BODY_LIMIT));
         const plan = body.apply
-          ? await ctx.backup.restore(body.backup, body.passphrase)
+          ? await ctx.backup.restore(body.backup, body.passphrase, body.expectDigest)
           : await ctx.backup.preview(body.backup, body.passphrase);
         if (body.apply) ctx.log.info('backup restored', { created: plan.created, updated: plan.updated });
         const result: RestoreResult = { applied: body.apply, plan };

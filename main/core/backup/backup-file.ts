@@ -79,7 +79,9 @@ export type BackupErrorCode =
   | 'wrong_passphrase'
   | 'damaged'
   | 'truncated'
-  | 'weak_passphrase';
+  | 'weak_passphrase'
+  /** The pool changed between a restore's preview and its apply. */
+  | 'plan_changed';
 
 /** A backup failure; nothing was changed when one is thrown. */
 export class BackupError extends Error {

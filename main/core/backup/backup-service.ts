@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { RestorePlan } from '../../../shared/api';
-import { newAccountId, type AccountRecord, type Store } from '../store';
+import type { AccountRecord, Store } from '../store';
 import type { PoolState } from '../pool/pool-state';
 import type { TokenService } from '../accounts/token-service';
 import type { SettingsService } from '../settings/settings-service';
@@ -75,8 +75,11 @@ export class BackupService {
     return this.compute(header, contents).plan;
   }
 
-  /** Restores `text` in one transaction and returns what was done. On any error nothing is changed. */
-  async restore(text: string, passphrase: string): Promise<RestorePlan> {
+  /**
+   * Restores `text` in one transaction and returns what was done. With `expectDigest` (a preview's), refuses
+   * to apply a plan other than the one previewed. On any error nothing is changed.
+   */
+  async restore(text: string, passphrase: string, expectDigest?: string): Promise<RestorePlan> {
     const { header, contents } = await this.open(text, passphrase);
     const { store, pool, tokens } = this.deps;
     // Sealed before the transaction: sealing may fail (no keychain) and must do so before anything is written.
@@ -84,6 +87,12 @@ export class BackupService {
     // From here to the commit is synchronous: nothing can change the pool between the plan and its application.
     pool.flushWrites();
     const computed = this.compute(header, contents);
+    if (expectDigest !== undefined && computed.plan.digest !== expectDigest) {
+      throw new BackupError(
+        'plan_changed',
+        'The pool changed since the preview (an account was added or changed meanwhile). Preview the restore again; nothing was changed.',
+      );
+    }
     store.transaction(() => applyRestore(store, contents, computed, sealed));
     for (const id of computed.idMap.values()) {
       const record = store.accounts.get(id);
@@ -122,7 +131,6 @@ export class BackupService {
         registry: store.registry.list(),
       },
       { createdAt: header.createdAt, app: header.app, warning: SINGLE_USE_WARNING },
-      newAccountId,
     );
   }
 }

@@ -1,7 +1,10 @@
 /**
  * What a restore will do, decided before anything is written (pure): which accounts are new and which update
- * an account already here, whose tokens win, which settings change, and what else is merged.
+ * an account already here, whose tokens win, which settings change, and what else is merged. The same file
+ * against the same pool always gives the same plan, digest included, so an apply can check that it is doing
+ * exactly what the preview showed.
  */
+import { createHash } from 'node:crypto';
 import type { RestoreAccountPlan, RestorePlan, Settings } from '../../../shared/api';
 import type { LimitRegistryEntry } from '../store';
 import type { BackupAccount, BackupContents } from './backup-contents';
@@ -44,13 +47,12 @@ function tokensWinner(backup: BackupAccount, hereLastRefreshAt: number | null): 
 /**
  * Plans a restore. Accounts are matched exactly as a re-import matches them — same workspace
  * (`chatgptAccountId`) and same member (`userKey`) — so a restore never duplicates an account. A new account
- * keeps its backup id unless that id is taken here, in which case `newId` names it.
+ * keeps its backup id unless that id is taken here, in which case it gets one derived from it.
  */
 export function planRestore(
   contents: BackupContents,
   target: RestoreTarget,
   meta: { createdAt: string; app: string; warning: string },
-  newId: () => string,
 ): ComputedRestore {
   const byIdentity = new Map(target.accounts.map((a) => [identityKey(a), a]));
   const takenIds = new Set(target.accounts.map((a) => a.id));
@@ -60,7 +62,9 @@ export function planRestore(
     let targetId: string;
     if (here) targetId = here.id;
     else {
-      targetId = takenIds.has(account.id) ? newId() : account.id;
+      targetId = account.id;
+      for (let attempt = 1; takenIds.has(targetId); attempt++)
+        targetId = derivedAccountId(account.id, attempt);
       takenIds.add(targetId);
     }
     idMap.set(account.id, targetId);
@@ -95,22 +99,30 @@ export function planRestore(
   }
   const keysPresent = contents.apiKeys.filter((k) => target.apiKeyHashes.has(k.keyHash)).length;
 
-  return {
-    settings,
-    idMap,
-    plan: {
-      createdAt: meta.createdAt,
-      app: meta.app,
-      accounts,
-      created: accounts.filter((a) => a.action === 'create').length,
-      updated: accounts.filter((a) => a.action === 'update').length,
-      settings: settingChanges,
-      apiKeys: { added: contents.apiKeys.length - keysPresent, present: keysPresent },
-      registry: { added, changed, unchanged: contents.registry.length - added - changed },
-      requests: contents.requests?.length ?? null,
-      warning: meta.warning,
-    },
+  const plan: Omit<RestorePlan, 'digest'> = {
+    createdAt: meta.createdAt,
+    app: meta.app,
+    accounts,
+    created: accounts.filter((a) => a.action === 'create').length,
+    updated: accounts.filter((a) => a.action === 'update').length,
+    settings: settingChanges,
+    apiKeys: { added: contents.apiKeys.length - keysPresent, present: keysPresent },
+    registry: { added, changed, unchanged: contents.registry.length - added - changed },
+    requests: contents.requests?.length ?? null,
+    warning: meta.warning,
   };
+  const digest = createHash('sha256').update(JSON.stringify(plan)).digest('hex');
+  return { settings, idMap, plan: { ...plan, digest } };
+}
+
+const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
+
+/** An id in the store's format (`acc_` + 12 base32 chars), derived from the backup's so plans are repeatable. */
+function derivedAccountId(backupId: string, attempt: number): string {
+  const bytes = createHash('sha256').update(`${backupId}\u0000${attempt}`).digest();
+  let id = 'acc_';
+  for (const byte of bytes.subarray(0, 12)) id += BASE32[byte & 31];
+  return id;
 }
 
 /** The entry with its keys in the repository's order, so two equal entries serialise alike. */

@@ -135,6 +135,54 @@ describe('backup admin API', () => {
     expect(weak).toMatchObject({ status: 400, code: 'weak_passphrase' });
   });
 
+  it('applies only the plan that was previewed: a pool changed in between is refused until previewed again', async () => {
+    const p = await pool({ accounts: [{ email: 'a@example.com' }, { email: 'b@example.com' }] });
+    const { backup } = backupFileSchema.parse(
+      await (await post(p, '/api/backup', { passphrase: PASS })).json(),
+    );
+    const data = await tempDataDir();
+    const to = await startCoreOn(data.dir, p.sim);
+    cleanups.push(async () => {
+      await to.stop();
+      await data.remove();
+    });
+    const first = restoreResultSchema.parse(
+      await (await post(to, '/api/backup/restore', { backup, passphrase: PASS })).json(),
+    );
+    expect(first.plan).toMatchObject({ created: 2, updated: 0 });
+
+    // Meanwhile account a signs in here: applying the old preview would now update it, not create it.
+    to.services.accounts.importAuthJson(p.accounts[0]!.authJson());
+    const stale = await errorOf(
+      await post(to, '/api/backup/restore', {
+        backup,
+        passphrase: PASS,
+        apply: true,
+        expectDigest: first.plan.digest,
+      }),
+    );
+    expect(stale).toMatchObject({ status: 409, code: 'plan_changed' });
+    expect(stale.message).toMatch(/Preview the restore again/);
+    expect(to.services.accounts.list()).toHaveLength(1);
+
+    const second = restoreResultSchema.parse(
+      await (await post(to, '/api/backup/restore', { backup, passphrase: PASS })).json(),
+    );
+    expect(second.plan).toMatchObject({ created: 1, updated: 1 });
+    const applied = restoreResultSchema.parse(
+      await (
+        await post(to, '/api/backup/restore', {
+          backup,
+          passphrase: PASS,
+          apply: true,
+          expectDigest: second.plan.digest,
+        })
+      ).json(),
+    );
+    expect(applied.plan).toEqual(second.plan);
+    expect(to.services.accounts.list()).toHaveLength(2);
+  });
+
   it('pauses everything here, and refuses callers without the admin token', async () => {
     const p = await pool({ accounts: [{ email: 'a@example.com' }, { email: 'b@example.com' }] });
     const result = pauseAllResultSchema.parse(await (await post(p, '/api/accounts/pause-all', {})).json());

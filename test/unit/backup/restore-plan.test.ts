@@ -39,8 +39,6 @@ const empty: RestoreTarget = {
   registry: [],
 };
 const META = { createdAt: '2026-12-01T00:00:00.000Z', app: 'codex-pool 0.1.0', warning: 'w' };
-let n = 0;
-const newId = (): string => `acc_fresh${++n}`;
 
 describe('planRestore', () => {
   it('matches accounts here by workspace and member, whatever their ids', () => {
@@ -49,7 +47,6 @@ describe('planRestore', () => {
       contents({ accounts: [account('a'), account('b')] }),
       { ...empty, accounts: [here] },
       META,
-      newId,
     );
     expect(plan.accounts.map((a) => [a.backupId, a.action, a.targetId])).toEqual([
       ['a', 'update', 'acc_here'],
@@ -68,7 +65,6 @@ describe('planRestore', () => {
       contents({ accounts: [account('a')] }),
       { ...empty, accounts: [here] },
       META,
-      newId,
     );
     expect(plan.accounts[0]!.action).toBe('create');
   });
@@ -79,12 +75,14 @@ describe('planRestore', () => {
       contents({ accounts: [account('a')] }),
       { ...empty, accounts: [here] },
       META,
-      newId,
     );
     expect(plan.accounts[0]).toMatchObject({
       action: 'create',
-      targetId: expect.stringMatching(/^acc_fresh/),
+      targetId: expect.stringMatching(/^acc_[a-z2-7]{12}$/),
     });
+    // The same file against the same pool gives the same plan, so a preview can be checked at apply time.
+    const again = planRestore(contents({ accounts: [account('a')] }), { ...empty, accounts: [here] }, META);
+    expect(again.plan).toEqual(plan);
   });
 
   it.each([
@@ -99,7 +97,6 @@ describe('planRestore', () => {
       contents({ accounts: [account('a', { lastRefreshAt: backupAt })] }),
       { ...empty, accounts: [here] },
       META,
-      newId,
     );
     expect(plan.accounts[0]!.tokens).toBe(winner);
   });
@@ -113,7 +110,6 @@ describe('planRestore', () => {
       }),
       { ...empty, accounts: [here] },
       META,
-      newId,
     );
     expect(settings.pinnedAccountId).toBe('acc_here');
     expect(plan.settings).toEqual([
@@ -127,7 +123,6 @@ describe('planRestore', () => {
       contents({ settings: { ...DEFAULT_SETTINGS, pinnedAccountId: 'gone' } }),
       { ...empty, settings: { ...DEFAULT_SETTINGS, pinnedAccountId: 'acc_mine' } },
       META,
-      newId,
     );
     expect(settings.pinnedAccountId).toBe('acc_mine');
     expect(plan.settings).toEqual([]);
@@ -160,7 +155,6 @@ describe('planRestore', () => {
       }),
       { ...empty, apiKeyHashes: new Set(['a'.repeat(64)]), registry: [entry('same'), entry('changed')] },
       META,
-      newId,
     );
     expect(plan.apiKeys).toEqual({ added: 1, present: 1 });
     expect(plan.registry).toEqual({ added: 1, changed: 1, unchanged: 1 });

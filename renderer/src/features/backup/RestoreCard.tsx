@@ -29,7 +29,13 @@ export function RestoreCard() {
     setBusy(true);
     setError(null);
     try {
-      const result = await api.restoreBackup({ backup: file.text, passphrase, apply });
+      // Applying sends the previewed plan's digest: if the pool changed meanwhile, the server refuses.
+      const result = await api.restoreBackup({
+        backup: file.text,
+        passphrase,
+        apply,
+        ...(apply && plan ? { expectDigest: plan.digest } : {}),
+      });
       if (apply) {
         setDone(result.plan);
         setPlan(null);
