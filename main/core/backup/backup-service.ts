@@ -18,7 +18,6 @@ import {
   encryptBackup,
   SINGLE_USE_WARNING,
   type BackupHeader,
-  type ScryptParams,
 } from './backup-file';
 import { planRestore, type ComputedRestore } from './restore-plan';
 
@@ -33,8 +32,6 @@ export interface BackupServiceDeps {
   now: () => number;
   /** `codex-pool <version>`, written in the header. */
   app: string;
-  /** scrypt cost of new backups; defaults to the file format's. */
-  scrypt?: ScryptParams;
 }
 
 /** A new backup: the file's text and what it holds. */
@@ -63,7 +60,6 @@ export class BackupService {
     const text = await encryptBackup(contents, passphrase, {
       app: this.deps.app,
       now: new Date(this.deps.now() * 1000),
-      ...(this.deps.scrypt ? { scrypt: this.deps.scrypt } : {}),
     });
     return { text, accounts: contents.accounts.length, requests: contents.requests?.length ?? null };
   }
