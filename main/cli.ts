@@ -7,6 +7,8 @@ import { loginCommand } from './cli-commands/login';
 import { accountsCommand, importCommand } from './cli-commands/accounts';
 import { serveCommand } from './cli-commands/serve';
 import { demoCommand } from './cli-commands/demo';
+import { backupCommand, restoreCommand, type BackupCliOptions } from './cli-commands/backup';
+import { processTerminal } from './cli-commands/prompt';
 
 const USAGE = `Usage: codex-pool <command> [options]
 
@@ -15,8 +17,11 @@ Commands:
   demo [--port P]                              try everything against simulated accounts (no ChatGPT needed)
   strategy [NAME] [--data-dir D]               show the routing strategy, or set it
   login [--device]                             add a ChatGPT account (browser sign-in, or a device code)
-  import FILE [--data-dir D]                   import an auth.json (Codex CLI or OpenCode shape; - for stdin)
+  import FILE… | FOLDER [--data-dir D]         import auth.json files (Codex CLI or OpenCode shape; - for stdin)
   accounts [--data-dir D]                      table of accounts, status and quotas
+  backup FILE [--history] [--pause-after]      write every account, setting and key to an encrypted file
+  restore FILE [--yes]                         show what a backup would change here, then apply it
+    (both: --passphrase-file F or CODEX_POOL_BACKUP_PASSPHRASE; on a terminal the passphrase is asked)
   help                                         show this text
 
 Environment: CODEX_POOL_HOST, CODEX_POOL_PORT, CODEX_POOL_DATA_DIR, CODEX_POOL_UPSTREAM_BASE_URL,
@@ -39,7 +44,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       }
       case 'import': {
         const { positionals, flags } = commandArgs(rest);
-        return await importCommand(configFrom(env, flags), positionals[0], (line) =>
+        return await importCommand(configFrom(env, flags), positionals, (line) =>
           process.stdout.write(line + '\n'),
         );
       }
@@ -52,6 +57,18 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       case 'accounts': {
         const { flags } = commandArgs(rest);
         return await accountsCommand(configFrom(env, flags), (line) => process.stdout.write(line + '\n'));
+      }
+      case 'backup':
+      case 'restore': {
+        const { positionals, flags, backup } = commandArgs(rest);
+        const run = command === 'backup' ? backupCommand : restoreCommand;
+        return await run(
+          configFrom(env, flags),
+          positionals[0],
+          { ...backup, env },
+          processTerminal(),
+          (line) => process.stdout.write(line + '\n'),
+        );
       }
       case 'help':
       case '--help':
@@ -69,7 +86,12 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
 }
 
 /** Parses the flags every command shares (`--host`, `--port`, `--data-dir`) and the positionals. */
-function commandArgs(args: string[]): { flags: ConfigFlags; positionals: string[]; device: boolean } {
+function commandArgs(args: string[]): {
+  flags: ConfigFlags;
+  positionals: string[];
+  device: boolean;
+  backup: Omit<BackupCliOptions, 'env'>;
+} {
   const { values, positionals } = parseArgs({
     args,
     options: {
@@ -77,6 +99,10 @@ function commandArgs(args: string[]): { flags: ConfigFlags; positionals: string[
       port: { type: 'string' },
       'data-dir': { type: 'string' },
       device: { type: 'boolean', default: false },
+      'passphrase-file': { type: 'string' },
+      history: { type: 'boolean', default: false },
+      'pause-after': { type: 'boolean', default: false },
+      yes: { type: 'boolean', short: 'y', default: false },
     },
     strict: true,
     allowPositionals: true,
@@ -85,6 +111,12 @@ function commandArgs(args: string[]): { flags: ConfigFlags; positionals: string[
     flags: { host: values.host, port: values.port, dataDir: values['data-dir'] },
     positionals,
     device: values.device === true,
+    backup: {
+      passphraseFile: values['passphrase-file'],
+      includeHistory: values.history === true,
+      pauseAfter: values['pause-after'] === true,
+      yes: values.yes === true,
+    },
   };
 }
 

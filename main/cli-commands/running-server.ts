@@ -21,7 +21,8 @@ export async function callRunningServer(
     return await fetch(origin + path, {
       ...init,
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...init.headers },
-      signal: AbortSignal.timeout(5_000),
+      // A caller doing slow work on the server (a backup's key derivation) passes its own, longer signal.
+      signal: init.signal ?? AbortSignal.timeout(5_000),
     });
   } catch {
     return null;

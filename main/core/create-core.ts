@@ -20,6 +20,7 @@ import { loginRoutes, type DesktopCapabilities } from './admin/login-routes';
 import { poolRoutes } from './admin/pool-routes';
 import { quotaHistoryRoutes } from './admin/quota-history-routes';
 import { dashboardRoutes } from './admin/dashboard-routes';
+import { backupRoutes } from './admin/backup-routes';
 import type { AccountsTuning } from './accounts/tuning';
 
 /** Capabilities and sources the core does not reach for itself (CONVENTIONS.md habit 5). */
@@ -120,6 +121,7 @@ export function createCore(config: CoreConfig, deps: CoreDeps = {}): Core {
     }),
     ...poolRoutes({ guard: guard(), pool: svc.pool, store: s, events: svc.events, now }),
     ...quotaHistoryRoutes({ guard: guard(), pool: svc.pool, store: s, registry: svc.registry, now }),
+    ...backupRoutes({ guard: guard(), backup: svc.backup, accounts: svc.accounts, now, log }),
     ...dashboardRoutes({ guard: guard() }),
   ];
 

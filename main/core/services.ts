@@ -34,6 +34,8 @@ import { LoginManager } from './accounts/oauth-login';
 import { RefreshSweep } from './accounts/refresh-sweep';
 import type { AccountsTuning } from './accounts/tuning';
 import { UsagePoller } from './usage/usage-poller';
+import { BackupService } from './backup/backup-service';
+import { readVersion } from './version';
 
 /** How often expired sticky mappings and response owners are swept (BALANCER.md §6.1). */
 const AFFINITY_SWEEP_MS = 300_000;
@@ -80,6 +82,8 @@ export interface Services {
   poller: UsagePoller;
   /** The background token sweep (PROTOCOL.md §1.4). */
   sweep: RefreshSweep;
+  /** Encrypted backup and restore of the whole pool (issue 10). */
+  backup: BackupService;
   /** Starts timers (sweeps, pruning). */
   startTimers(): void;
   /** Stops timers, flushes queued writes and closes upstream connections. */
@@ -275,6 +279,19 @@ export function buildServices(deps: ServiceDeps): Services {
     pooledUsage: () => pooledUsage().body,
   });
 
+  const backup = new BackupService({
+    store,
+    pool,
+    tokens,
+    settings,
+    apiKeys,
+    reloadRegistry: () => {
+      registryCache = store.registry.list();
+    },
+    now,
+    app: `codex-pool ${readVersion()}`,
+  });
+
   const timers: NodeJS.Timeout[] = [];
   return {
     queue,
@@ -296,6 +313,7 @@ export function buildServices(deps: ServiceDeps): Services {
     logins,
     poller,
     sweep,
+    backup,
     startTimers() {
       if (tuning.backgroundPolling !== false) {
         poller.start();

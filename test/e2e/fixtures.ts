@@ -40,7 +40,8 @@ export async function launchBrowser(): Promise<Browser> {
     headless: true,
     args: CHROMIUM_ARGS,
     viewport: { width: 1280, height: 900 },
-    acceptDownloads: false,
+    // The backup test saves the file the dashboard downloads (Playwright keeps downloads in a temp dir).
+    acceptDownloads: true,
   });
   return {
     context,

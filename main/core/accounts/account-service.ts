@@ -138,6 +138,23 @@ export class AccountService {
     return this.view(id);
   }
 
+  /**
+   * Pauses every routable account ("pause everything here" after a backup moved the pool elsewhere: refresh
+   * tokens are single-use, so only one machine may keep using them). Returns how many it paused.
+   */
+  pauseAll(): number {
+    let paused = 0;
+    for (const record of this.deps.pool.allRecords()) {
+      const status = this.deps.pool.state(record.id)?.status;
+      if (status === undefined || !PAUSABLE.has(status)) continue;
+      this.deps.pool.setUserStatus(record.id, 'paused');
+      paused++;
+    }
+    // "Paused" must be on disk before we say so: the user is about to switch this machine off.
+    this.deps.pool.flushWrites();
+    return paused;
+  }
+
   /** Puts a paused account back into routing. */
   resume(id: string): AccountDto {
     this.mustGet(id);

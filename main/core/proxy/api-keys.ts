@@ -59,7 +59,8 @@ export class ApiKeyService {
     return true;
   }
 
-  private reload(): void {
+  /** Re-reads the keys from the store (after a restore wrote some behind this service's back). */
+  reload(): void {
     this.byHash = new Map(this.repo.list().map((r) => [r.keyHash, r]));
   }
 }

@@ -32,6 +32,13 @@ export class SettingsService {
     return next;
   }
 
+  /** Re-reads the stored settings (after a restore wrote them in its own transaction) and notifies listeners. */
+  reload(): Settings {
+    this.current = readSettings(this.repo.getAll());
+    for (const listener of this.listeners) listener(this.current);
+    return this.current;
+  }
+
   /** Calls `listener` after every change; returns the unsubscribe function. */
   onChange(listener: (settings: Settings) => void): () => void {
     this.listeners.add(listener);

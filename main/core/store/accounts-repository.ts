@@ -208,6 +208,69 @@ export class AccountsRepository {
     })();
   }
 
+  /**
+   * Inserts an account restored from a backup with every field as it was there (id, status, times), already
+   * sealed with this machine's SecretBox. The caller has checked that neither the id nor the identity is taken.
+   */
+  insertRestored(record: AccountRecord): void {
+    assertSealed(record.sealedTokens);
+    this.db
+      .prepare(
+        `INSERT INTO accounts (id, chatgpt_account_id, user_key, email, plan_type, label, status, status_reason,
+           rate_limit_kind, reset_at, blocked_at, routing_policy, sealed_tokens, access_expires_at, last_refresh_at,
+           created_at, updated_at)
+         VALUES (@id, @chatgptAccountId, @userKey, @email, @planType, @label, @status, @statusReason, @rateLimitKind,
+           @resetAt, @blockedAt, @routingPolicy, @sealedTokens, @accessExpiresAt, @lastRefreshAt, @createdAt,
+           @updatedAt)`,
+      )
+      .run(record);
+  }
+
+  /**
+   * Takes a backup's copy of an account already here: the user's choices (label, policy) and what the login
+   * says (plan, email), plus — when the backup's login is the newer one — its tokens and the status that went
+   * with them. Returns false if the account is gone.
+   */
+  restoreOver(
+    id: string,
+    fields: Pick<AccountRecord, 'email' | 'planType' | 'label' | 'routingPolicy'>,
+    login?: Pick<
+      AccountRecord,
+      | 'sealedTokens'
+      | 'accessExpiresAt'
+      | 'lastRefreshAt'
+      | 'status'
+      | 'statusReason'
+      | 'rateLimitKind'
+      | 'resetAt'
+      | 'blockedAt'
+    >,
+  ): boolean {
+    const t = Math.floor(this.now());
+    return this.db.transaction(() => {
+      const changed =
+        this.db
+          .prepare(
+            `UPDATE accounts SET email = coalesce(@email, email), plan_type = coalesce(@planType, plan_type),
+               label = @label, routing_policy = @routingPolicy, updated_at = @t WHERE id = @id`,
+          )
+          .run({ ...fields, id, t }).changes > 0;
+      if (!changed || !login) return changed;
+      assertSealed(login.sealedTokens);
+      this.db
+        .prepare(
+          `UPDATE accounts SET sealed_tokens = @sealedTokens, access_expires_at = @accessExpiresAt,
+             last_refresh_at = @lastRefreshAt, status = @status, status_reason = @statusReason,
+             rate_limit_kind = @rateLimitKind, reset_at = @resetAt, blocked_at = @blockedAt WHERE id = @id`,
+        )
+        .run({ ...login, id });
+      if (DROPS_STICKY.has(login.status)) {
+        this.db.prepare('DELETE FROM sticky_mappings WHERE account_id = ?').run(id);
+      }
+      return true;
+    })();
+  }
+
   setRoutingPolicy(id: string, policy: RoutingPolicy): boolean {
     return this.setColumn(id, 'routing_policy', policy);
   }

@@ -55,6 +55,18 @@ export class ApiKeysRepository {
     return toRecord(row);
   }
 
+  /** Stores a key restored from a backup as it was there (same id, hash and times). */
+  insertRecord(record: ApiKeyRecord): void {
+    if (!SHA256_HEX.test(record.keyHash))
+      throw new TypeError('keyHash must be a lower-case sha256 hex digest.');
+    this.db
+      .prepare(
+        `INSERT INTO api_keys (id, name, prefix, key_hash, created_at, last_used_at, revoked_at)
+         VALUES (@id, @name, @prefix, @keyHash, @createdAt, @lastUsedAt, @revokedAt)`,
+      )
+      .run(record);
+  }
+
   /** Every key, revoked ones included, oldest first. */
   list(): ApiKeyRecord[] {
     return (this.db.prepare('SELECT * FROM api_keys ORDER BY created_at, id').all() as ApiKeyRow[]).map(

@@ -76,6 +76,26 @@ export class RequestsRepository {
     })();
   }
 
+  /** Every entry, oldest first (for a backup). */
+  all(): RequestLogEntry[] {
+    return (this.db.prepare('SELECT * FROM request_log ORDER BY id').all() as RequestRow[]).map(toEntry);
+  }
+
+  /**
+   * Inserts the rows not already logged — same start time, route and account — so restoring one backup twice
+   * does not double the history. Returns how many were added.
+   */
+  insertMissing(rows: readonly RequestLogInput[]): number {
+    const exists = this.db.prepare(
+      'SELECT 1 FROM request_log WHERE started_at = ? AND route = ? AND account_id IS ? LIMIT 1',
+    );
+    const missing = rows.filter(
+      (r) => exists.get(Math.round(r.startedAt), r.route, r.accountId) === undefined,
+    );
+    this.insertMany(missing);
+    return missing.length;
+  }
+
   /** The newest `limit` entries, newest first; pass the last id seen as `beforeId` for the next page. */
   recent(limit: number, beforeId?: number): RequestLogEntry[] {
     const n = Math.max(0, Math.floor(limit));

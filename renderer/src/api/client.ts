@@ -13,16 +13,21 @@ import {
   adminEventSchema,
   apiKeyCreatedSchema,
   apiKeyListSchema,
+  backupFileSchema,
   deviceStartResultSchema,
   errorEnvelopeSchema,
   healthSchema,
   oauthStartResultSchema,
   oauthStatusSchema,
   poolQuotaHistorySchema,
+  pauseAllResultSchema,
   poolViewSchema,
   requestListSchema,
+  restoreResultSchema,
   settingsSchema,
   type AccountPatch,
+  type BackupCreateBody,
+  type RestoreBody,
   type AdminEvent,
   type SettingsPatch,
 } from '../../../shared/api';
@@ -163,6 +168,13 @@ export const api = {
   async revokeKey(id: string): Promise<void> {
     await send(`/api/keys/${encodeURIComponent(id)}`, { method: 'DELETE' });
   },
+
+  /** An encrypted backup of the whole pool, as the file's text (the caller saves it). */
+  createBackup: (body: BackupCreateBody) => call(backupFileSchema, '/api/backup', post(body)),
+  /** Previews (`apply: false`) or applies a restore. */
+  restoreBackup: (body: RestoreBody) => call(restoreResultSchema, '/api/backup/restore', post(body)),
+  /** Pauses every routable account here (after the pool moved to another machine). */
+  pauseAll: () => call(pauseAllResultSchema, '/api/accounts/pause-all', post()),
 
   /**
    * Subscribes to `GET /api/events`. Events that do not match the shared schema are dropped. The browser

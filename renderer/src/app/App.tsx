@@ -6,6 +6,7 @@ import { accountsResource } from '../features/accounts/accounts-data';
 import { PoolView } from '../features/pool/PoolView';
 import { RequestsView } from '../features/requests/RequestsView';
 import { RoutingView } from '../features/settings/RoutingView';
+import { BackupView } from '../features/backup/BackupView';
 import { healthResource } from './health-data';
 import { startLiveUpdates } from './live-updates';
 import { Notices } from './Notices';
@@ -25,6 +26,7 @@ const VIEWS: Record<Tab, () => React.JSX.Element> = {
   pool: PoolView,
   routing: RoutingView,
   requests: RequestsView,
+  backup: BackupView,
 };
 
 /** The unmistakable label of a demo server: simulated accounts, no real ChatGPT traffic. */

@@ -35,10 +35,10 @@ describe('codex-pool import / accounts', () => {
     );
 
     const out: string[] = [];
-    expect(await importCommand(config, file, (l) => out.push(l))).toBe(0);
+    expect(await importCommand(config, [file], (l) => out.push(l))).toBe(0);
     expect(out[0]).toMatch(/^Imported a@example\.com \(plus\) as acc_\w+ — restart a running Codex Pool/);
     expect(out[1]).toContain('Warning: This login shares its refresh token with the Codex CLI');
-    await importCommand(config, file, (l) => out.push(l));
+    await importCommand(config, [file], (l) => out.push(l));
     expect(out[2]).toMatch(/^Updated a@example\.com/);
 
     const table: string[] = [];
@@ -65,7 +65,7 @@ describe('codex-pool import / accounts', () => {
       JSON.stringify(pool.sim.addAccount({ email: 'b@example.com', planType: 'pro' }).openCodeAuth()),
     );
     const out: string[] = [];
-    await importCommand(config, file, (l) => out.push(l));
+    await importCommand(config, [file], (l) => out.push(l));
     expect(out).toEqual([expect.stringMatching(/^Imported b@example\.com \(pro\) as acc_\w+\.$/)]);
     expect(pool.core.services.pool.allRecords()).toHaveLength(2);
 
@@ -84,6 +84,6 @@ describe('codex-pool import / accounts', () => {
     });
     const file = join(data.dir, 'bad.json');
     await writeFile(file, '{"hello": 1}');
-    await expect(importCommand(config, file, () => {})).rejects.toThrow(/not an auth\.json/);
+    await expect(importCommand(config, [file], () => {})).rejects.toThrow(/not an auth\.json/);
   });
 });
