@@ -21,6 +21,7 @@ import { poolRoutes } from './admin/pool-routes';
 import { quotaHistoryRoutes } from './admin/quota-history-routes';
 import { dashboardRoutes } from './admin/dashboard-routes';
 import type { AccountsTuning } from './accounts/tuning';
+import { connectRoutes } from './admin/connect-routes';
 
 /** Capabilities and sources the core does not reach for itself (CONVENTIONS.md habit 5). */
 export interface CoreDeps {
@@ -120,6 +121,15 @@ export function createCore(config: CoreConfig, deps: CoreDeps = {}): Core {
     }),
     ...poolRoutes({ guard: guard(), pool: svc.pool, store: s, events: svc.events, now }),
     ...quotaHistoryRoutes({ guard: guard(), pool: svc.pool, store: s, registry: svc.registry, now }),
+    ...connectRoutes({
+      guard: guard(),
+      connect: svc.connect,
+      selfTest: svc.selfTest,
+      origin: () => svc.connect.origin(),
+      testModel: () => svc.connect.defaultModel(),
+      accountEmail: (id) => svc.pool.record(id)?.email ?? null,
+      nowMs: () => Date.now(),
+    }),
     ...dashboardRoutes({ guard: guard() }),
   ];
 

@@ -12,3 +12,4 @@ export * from './events';
 export * from './oauth';
 export * from './pool';
 export * from './quota-history';
+export * from './connect';
