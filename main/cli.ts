@@ -7,6 +7,7 @@ import { loginCommand } from './cli-commands/login';
 import { accountsCommand, importCommand } from './cli-commands/accounts';
 import { serveCommand } from './cli-commands/serve';
 import { demoCommand } from './cli-commands/demo';
+import { connectCommand } from './cli-commands/connect';
 
 const USAGE = `Usage: codex-pool <command> [options]
 
@@ -17,6 +18,9 @@ Commands:
   login [--device]                             add a ChatGPT account (browser sign-in, or a device code)
   import FILE [--data-dir D]                   import an auth.json (Codex CLI or OpenCode shape; - for stdin)
   accounts [--data-dir D]                      table of accounts, status and quotas
+  connect codex|opencode [--profile] [--dry-run] [--undo]
+                                               point a coding agent's config at the pool (shows the diff,
+                                               keeps a backup); --profile: Codex's codex-pool profile only
   help                                         show this text
 
 Environment: CODEX_POOL_HOST, CODEX_POOL_PORT, CODEX_POOL_DATA_DIR, CODEX_POOL_UPSTREAM_BASE_URL,
@@ -53,6 +57,16 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
         const { flags } = commandArgs(rest);
         return await accountsCommand(configFrom(env, flags), (line) => process.stdout.write(line + '\n'));
       }
+      case 'connect': {
+        const { positionals, flags, profile, dryRun, undo } = commandArgs(rest);
+        return await connectCommand(
+          configFrom(env, flags),
+          env,
+          positionals[0],
+          { profile, dryRun, undo },
+          (line) => process.stdout.write(line + '\n'),
+        );
+      }
       case 'help':
       case '--help':
       case '-h':
@@ -69,7 +83,14 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
 }
 
 /** Parses the flags every command shares (`--host`, `--port`, `--data-dir`) and the positionals. */
-function commandArgs(args: string[]): { flags: ConfigFlags; positionals: string[]; device: boolean } {
+function commandArgs(args: string[]): {
+  flags: ConfigFlags;
+  positionals: string[];
+  device: boolean;
+  profile: boolean;
+  dryRun: boolean;
+  undo: boolean;
+} {
   const { values, positionals } = parseArgs({
     args,
     options: {
@@ -77,6 +98,9 @@ function commandArgs(args: string[]): { flags: ConfigFlags; positionals: string[
       port: { type: 'string' },
       'data-dir': { type: 'string' },
       device: { type: 'boolean', default: false },
+      profile: { type: 'boolean', default: false },
+      'dry-run': { type: 'boolean', default: false },
+      undo: { type: 'boolean', default: false },
     },
     strict: true,
     allowPositionals: true,
@@ -85,6 +109,9 @@ function commandArgs(args: string[]): { flags: ConfigFlags; positionals: string[
     flags: { host: values.host, port: values.port, dataDir: values['data-dir'] },
     positionals,
     device: values.device === true,
+    profile: values.profile === true,
+    dryRun: values['dry-run'] === true,
+    undo: values.undo === true,
   };
 }
 
