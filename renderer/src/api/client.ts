@@ -13,6 +13,10 @@ import {
   adminEventSchema,
   apiKeyCreatedSchema,
   apiKeyListSchema,
+  connectOverviewSchema,
+  connectPreviewSchema,
+  connectResultSchema,
+  connectTestResultSchema,
   deviceStartResultSchema,
   errorEnvelopeSchema,
   healthSchema,
@@ -24,6 +28,7 @@ import {
   settingsSchema,
   type AccountPatch,
   type AdminEvent,
+  type ConnectClient,
   type SettingsPatch,
 } from '../../../shared/api';
 
@@ -163,6 +168,18 @@ export const api = {
   async revokeKey(id: string): Promise<void> {
     await send(`/api/keys/${encodeURIComponent(id)}`, { method: 'DELETE' });
   },
+
+  connectOverview: () => call(connectOverviewSchema, '/api/connect'),
+  /** What connecting would change in the client's config file, as a diff; writes nothing. */
+  connectPreview: (client: ConnectClient, profile: boolean) =>
+    call(connectPreviewSchema, `/api/connect/${client}/preview`, post({ profile })),
+  /** Applies the previewed change; refused (409) when the file changed since `baseHash`. */
+  connectApply: (client: ConnectClient, profile: boolean, baseHash: string | null) =>
+    call(connectResultSchema, `/api/connect/${client}/apply`, post({ profile, baseHash })),
+  connectUndo: (client: ConnectClient, profile: boolean) =>
+    call(connectResultSchema, `/api/connect/${client}/undo`, post({ profile })),
+  /** One tiny request through the pool; says which account answered. */
+  connectTest: () => call(connectTestResultSchema, '/api/connect/test', post({})),
 
   /**
    * Subscribes to `GET /api/events`. Events that do not match the shared schema are dropped. The browser

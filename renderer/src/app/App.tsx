@@ -6,6 +6,8 @@ import { accountsResource } from '../features/accounts/accounts-data';
 import { PoolView } from '../features/pool/PoolView';
 import { RequestsView } from '../features/requests/RequestsView';
 import { RoutingView } from '../features/settings/RoutingView';
+import { ConnectView } from '../features/connect/ConnectView';
+import { FirstRun } from '../features/connect/FirstRun';
 import { healthResource } from './health-data';
 import { startLiveUpdates } from './live-updates';
 import { Notices } from './Notices';
@@ -25,6 +27,7 @@ const VIEWS: Record<Tab, () => React.JSX.Element> = {
   pool: PoolView,
   routing: RoutingView,
   requests: RequestsView,
+  connect: ConnectView,
 };
 
 /** The unmistakable label of a demo server: simulated accounts, no real ChatGPT traffic. */
@@ -52,6 +55,7 @@ function Dashboard() {
         </span>
       </header>
       <Tabs />
+      <FirstRun />
       <main id={`panel-${tab}`} role="tabpanel" aria-labelledby={`tab-${tab}`} className="content">
         <View />
       </main>

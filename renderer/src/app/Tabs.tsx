@@ -7,6 +7,7 @@ export const TAB_NAMES: Record<Tab, string> = {
   pool: 'Pool',
   routing: 'Routing',
   requests: 'Requests',
+  connect: 'Connect',
 };
 
 /** The tab bar, with the keyboard behaviour of the ARIA tabs pattern (arrows, Home, End). */
