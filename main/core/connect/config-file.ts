@@ -2,7 +2,6 @@ import { createHash, randomBytes } from 'node:crypto';
 import {
   chownSync,
   closeSync,
-  copyFileSync,
   existsSync,
   fsyncSync,
   mkdirSync,
@@ -19,7 +18,9 @@ import { basename, dirname, join } from 'node:path';
 export interface ConfigSnapshot {
   path: string;
   content: string | null;
-  /** sha256 of the content, or null when there is no file. */
+  /** The exact bytes (what a backup keeps), or null when there is no file. */
+  bytes: Buffer | null;
+  /** sha256 of the bytes, or null when there is no file. */
   hash: string | null;
   mode: number | null;
 }
@@ -36,12 +37,13 @@ export function readConfig(path: string): ConfigSnapshot {
     return {
       path,
       content: bytes.toString('utf8'),
+      bytes,
       hash: hashContent(bytes),
       mode: statSync(path).mode & 0o777,
     };
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT')
-      return { path, content: null, hash: null, mode: null };
+      return { path, content: null, bytes: null, hash: null, mode: null };
     throw err;
   }
 }
@@ -58,10 +60,13 @@ export function backupPathFor(path: string, nowS: number): string {
   return candidate;
 }
 
-/** Copies the file beside itself, keeping its mode (a backup of a secret-bearing file stays as private). */
-export function writeBackup(snapshot: ConfigSnapshot, nowS: number): string {
+/**
+ * Writes the bytes that were previewed beside the file, with its mode (a backup of a secret-bearing file stays
+ * as private). Never overwrites: the name is new.
+ */
+export function writeBackup(snapshot: ConfigSnapshot & { bytes: Buffer }, nowS: number): string {
   const target = backupPathFor(snapshot.path, nowS);
-  copyFileSync(snapshot.path, target);
+  writeFileSync(target, snapshot.bytes, { mode: snapshot.mode ?? 0o600, flag: 'wx' });
   return target;
 }
 

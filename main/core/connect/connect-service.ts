@@ -168,14 +168,8 @@ export class ConnectService {
   /** Writes the change the preview showed, unless the file changed since (`baseHash`). */
   async apply(client: ConnectClient, profile: boolean, baseHash: string | null): Promise<ConnectResult> {
     const current = readConfig(this.configPath(client, profile));
-    if (current.hash !== baseHash) {
-      throw new HttpError(
-        409,
-        'config_changed',
-        `${current.path} changed since the preview (another program or an editor wrote it). Preview again to see the change as it stands now.`,
-      );
-    }
-    const plan = await this.plan(client, profile, true);
+    if (current.hash !== baseHash) throw changedSincePreview(current.path);
+    const plan = await this.plan(client, profile, true, current);
     const { snapshot } = plan;
     if (!plan.changed) {
       return {
@@ -189,7 +183,10 @@ export class ConnectService {
     const state = loadConnectState(this.deps.dataDir);
     const key = target(client, profile);
     const prior = state[key];
-    const backup = snapshot.content === null ? null : writeBackup(snapshot, this.deps.now());
+    // The key minting above awaited; make sure nobody wrote the file meanwhile.
+    if (readConfig(snapshot.path).hash !== snapshot.hash) throw changedSincePreview(snapshot.path);
+    const backup =
+      snapshot.bytes === null ? null : writeBackup({ ...snapshot, bytes: snapshot.bytes }, this.deps.now());
     // Undo goes back to the file as it was before Codex Pool first touched it, as long as nobody edited it since.
     const keepOriginal =
       prior !== undefined && prior.configPath === snapshot.path && prior.writtenHash === snapshot.hash;
@@ -261,8 +258,13 @@ export class ConnectService {
       : openCodePointing(content, `${origin}/v1`);
   }
 
-  private async plan(client: ConnectClient, profile: boolean, forApply: boolean): Promise<Plan> {
-    const snapshot = readConfig(this.configPath(client, profile));
+  private async plan(
+    client: ConnectClient,
+    profile: boolean,
+    forApply: boolean,
+    read?: ConfigSnapshot,
+  ): Promise<Plan> {
+    const snapshot = read ?? readConfig(this.configPath(client, profile));
     const pointing = this.pointing(client, snapshot.content);
     if (pointing.state === 'invalid') throw new HttpError(422, 'invalid_config', pointing.detail);
     const notes = [...pointing.notes];
@@ -292,6 +294,12 @@ export class ConnectService {
         bearerToken: secret,
       });
     } else {
+      const login = this.openCodeLogin();
+      if (login) {
+        notes.push(
+          `OpenCode has its own OpenAI login in ${login}, which takes precedence over this provider: remove it with "opencode auth logout" (choose OpenAI) so requests go to the pool.`,
+        );
+      }
       result = editOpenCodeConfig(snapshot.content ?? '', {
         baseUrl: `${origin}/v1`,
         apiKey: secret ?? OPENCODE_PLACEHOLDER_KEY,
@@ -327,6 +335,20 @@ export class ConnectService {
     return read.ok ? read.apiKey : null;
   }
 
+  /** OpenCode's auth.json when it holds an `openai` login (PROTOCOL.md §13: it would win over the base URL). */
+  private openCodeLogin(): string | null {
+    const { env, home } = this.deps;
+    const path = join(env['XDG_DATA_HOME'] || join(home, '.local', 'share'), 'opencode', 'auth.json');
+    const read = readConfig(path);
+    if (read.content === null) return null;
+    try {
+      const auth = JSON.parse(read.content) as Record<string, unknown>;
+      return auth['openai'] !== undefined ? path : null;
+    } catch {
+      return null;
+    }
+  }
+
   private async models(): Promise<string[]> {
     try {
       return await this.deps.models();
@@ -334,6 +356,14 @@ export class ConnectService {
       return [];
     }
   }
+}
+
+function changedSincePreview(path: string): HttpError {
+  return new HttpError(
+    409,
+    'config_changed',
+    `${path} changed since the preview (another program or an editor wrote it). Preview again to see the change as it stands now.`,
+  );
 }
 
 /** The undo-state key of the file an apply edits. */

@@ -83,6 +83,14 @@ describe('codex-pool connect opencode', () => {
     expect(status).toMatchObject({ state: 'other_proxy' });
     expect(status.detail).toContain('a Codex Pool on port 2999');
     expect((await pool.preview('opencode')).notes.join(' ')).toContain(`changes it to ${pool.core.url}/v1`);
+
+    // OpenCode's own OpenAI login would win over the base URL (PROTOCOL.md §13): the preview says so.
+    const data = join(pool.home, '.local', 'share', 'opencode');
+    await mkdir(data, { recursive: true });
+    await writeFile(join(data, 'auth.json'), JSON.stringify({ openai: { type: 'oauth', refresh: 'x' } }));
+    expect((await pool.preview('opencode')).notes.join(' ')).toMatch(
+      /own OpenAI login .*opencode auth logout/,
+    );
   });
 });
 
