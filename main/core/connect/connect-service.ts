@@ -25,6 +25,7 @@ import {
 import { loadConnectState, saveConnectState, type ConnectTarget } from './connect-state';
 import type { ClientsSeen } from './client-seen';
 import { connectSnippets } from './snippets';
+import { MASK, maskSecrets } from './diff-mask';
 
 /** What the connect engine needs from the rest of the core. */
 export interface ConnectDeps {
@@ -46,8 +47,7 @@ export interface ConnectDeps {
 }
 
 /** Shown in a preview where Apply will put a newly created proxy key. */
-const NEW_KEY_PLACEHOLDER = 'cp-(a new key, created on Apply)';
-const MASKED_KEY = 'cp-•••••••• (kept)';
+const NEW_KEY_PLACEHOLDER = '(a new proxy key, created on Apply)';
 const KEY_NAMES: Record<ConnectClient, string> = {
   codex: 'Codex CLI (connect)',
   opencode: 'OpenCode (connect)',
@@ -59,7 +59,6 @@ interface Plan {
   next: string;
   changed: boolean;
   secret: string | null;
-  pointing: ClientPointing;
   notes: string[];
 }
 
@@ -143,7 +142,9 @@ export class ConnectService {
   async preview(client: ConnectClient, profile: boolean): Promise<ConnectPreview> {
     const plan = await this.plan(client, profile, false);
     const masked = (text: string): string =>
-      plan.secret && plan.secret !== NEW_KEY_PLACEHOLDER ? text.split(plan.secret).join(MASKED_KEY) : text;
+      maskSecrets(
+        plan.secret && plan.secret !== NEW_KEY_PLACEHOLDER ? text.split(plan.secret).join(MASK) : text,
+      );
     return {
       client,
       configPath: plan.snapshot.path,
@@ -312,7 +313,6 @@ export class ConnectService {
       next: result.text,
       changed: result.text !== snapshot.content,
       secret,
-      pointing,
       notes,
     };
   }

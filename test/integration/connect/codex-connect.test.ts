@@ -58,6 +58,7 @@ skill_mcp_dependency_install = false
 name = "other"
 base_url = "http://127.0.0.1:9/v1"
 wire_api = "responses"
+experimental_bearer_token = "sk-other-proxy-0123456789abcdef"
 `;
 
 async function writeCodexHome(p: ConnectHarness, options: { loggedIn: boolean }): Promise<string> {
@@ -85,6 +86,9 @@ describe('codex-pool connect codex', () => {
     expect(before.clients[0]).toMatchObject({ client: 'codex', state: 'other_proxy', canUndo: false });
     const shown = await pool.preview('codex');
     expect(shown.notes.join(' ')).toContain('"other-proxy" (http://127.0.0.1:9/v1)');
+    // The other provider's key sits in the diff's context lines: it is masked, never shown.
+    expect(shown.diff).toContain('experimental_bearer_token = "••••••••"');
+    expect(shown.diff).not.toContain('sk-other-proxy');
     const changed = shown.diff.split('\n').filter((l) => /^[+-](?![+-]{2} )/.test(l));
     expect(changed).toEqual([
       '-model_provider = "other-proxy"',
