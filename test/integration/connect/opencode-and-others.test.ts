@@ -107,10 +107,12 @@ describe('any other client', () => {
   it('the Test button answers through the pool and names the account, also when proxy keys are required', async () => {
     pool = await startConnectPool();
     await pool.admin('/api/settings', { method: 'PATCH', body: JSON.stringify({ requireApiKey: true }) });
-    const res = await pool.admin('/api/connect/test', { method: 'POST', body: '{}' });
-    const result = connectTestResultSchema.parse(await res.json());
-    expect(result).toMatchObject({ ok: true, accountEmail: 'pooled@example.com', accountId: pool.ids[0] });
-    expect(result.message).toContain('Hello from pooled@example.com');
+    for (let run = 0; run < 2; run += 1) {
+      const res = await pool.admin('/api/connect/test', { method: 'POST', body: '{}' });
+      const result = connectTestResultSchema.parse(await res.json());
+      expect(result).toMatchObject({ ok: true, accountEmail: 'pooled@example.com', accountId: pool.ids[0] });
+      expect(result.message).toContain('Hello from pooled@example.com');
+    }
     // The test's own request is not counted as a client of the user's.
     expect((await pool.overview()).otherLastRequestAt).toBeNull();
     expect((await pool.overview()).snippets).toMatchObject({ keyRequired: true });
