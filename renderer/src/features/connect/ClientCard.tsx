@@ -4,6 +4,7 @@ import { api, type ApiError } from '../../api/client';
 import { useUi } from '../../app/ui-store';
 import { ErrorMessage } from '../../components/feedback';
 import { formatAge } from '../../lib/format';
+import { keysResource } from '../settings/settings-data';
 import { CLIENT_NAMES, connectResource } from './connect-data';
 import { DiffView } from './DiffView';
 
@@ -43,6 +44,7 @@ export function ClientCard({ status, now }: { status: ConnectClientStatus; now: 
     act(async () => {
       const result = await api.connectApply(status.client, profile, shown.baseHash);
       setPreview(null);
+      if (shown.notes.some((n) => n.includes('requires proxy keys'))) void keysResource.load(); // a key was made
       notify('info', result.message);
     });
   const undo = () =>
