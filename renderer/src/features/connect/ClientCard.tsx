@@ -44,7 +44,7 @@ export function ClientCard({ status, now }: { status: ConnectClientStatus; now: 
     act(async () => {
       const result = await api.connectApply(status.client, profile, shown.baseHash);
       setPreview(null);
-      if (shown.notes.some((n) => n.includes('requires proxy keys'))) void keysResource.load(); // a key was made
+      void keysResource.load(); // Apply may have made a proxy key for the client
       notify('info', result.message);
     });
   const undo = () =>
