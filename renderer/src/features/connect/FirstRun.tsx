@@ -17,6 +17,7 @@ export function FirstRun() {
   const openAdd = useUi((s) => s.setAddAccountOpen);
   const startedEmpty = useRef<boolean | null>(null);
   const [closed, setClosed] = useState(false);
+  const [tested, setTested] = useState(false);
   if (accounts && startedEmpty.current === null) startedEmpty.current = accounts.accounts.length === 0;
   if (!startedEmpty.current || closed) return null;
   const hasAccount = (accounts?.accounts.length ?? 0) > 0;
@@ -61,8 +62,8 @@ export function FirstRun() {
           )}
         </li>
         <li>
-          {step(false, 'Send a test request and see which account answers.')}
-          {hasAccount && <TestRequest />}
+          {step(tested, 'Send a test request and see which account answers.')}
+          {hasAccount && <TestRequest onAnswered={(r) => setTested(r.ok)} />}
         </li>
       </ol>
     </section>

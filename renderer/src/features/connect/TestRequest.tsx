@@ -5,7 +5,7 @@ import { ErrorMessage } from '../../components/feedback';
 import { formatLatency } from '../../lib/format';
 
 /** The "Test" button: one tiny request through the pool, and which account answered it. */
-export function TestRequest() {
+export function TestRequest({ onAnswered }: { onAnswered?: (result: ConnectTestResult) => void } = {}) {
   const [result, setResult] = useState<ConnectTestResult | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
@@ -13,7 +13,9 @@ export function TestRequest() {
     setBusy(true);
     setError(null);
     try {
-      setResult(await api.connectTest());
+      const answer = await api.connectTest();
+      setResult(answer);
+      onAnswered?.(answer);
     } catch (err) {
       setError(err as ApiError);
     } finally {
