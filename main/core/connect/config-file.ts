@@ -7,6 +7,7 @@ import {
   mkdirSync,
   openSync,
   readFileSync,
+  realpathSync,
   renameSync,
   rmSync,
   statSync,
@@ -74,7 +75,9 @@ export function writeBackup(snapshot: ConfigSnapshot & { bytes: Buffer }, nowS: 
  * Replaces a file atomically: a temp file in the same directory (same mode and owner), flushed to disk, then
  * renamed over the original, so a reader sees the old bytes or the new ones, never half of each.
  */
-export function writeAtomic(path: string, content: string | Buffer, mode: number): void {
+export function writeAtomic(linkOrPath: string, content: string | Buffer, mode: number): void {
+  // A config kept in a dotfiles repo is often a symlink: replace the file it points to, not the link.
+  const path = resolveLink(linkOrPath);
   const dir = dirname(path);
   mkdirSync(dir, { recursive: true });
   const temp = join(dir, `.${basename(path)}.codex-pool-${randomBytes(6).toString('hex')}.tmp`);
@@ -109,6 +112,14 @@ export function writeAtomic(path: string, content: string | Buffer, mode: number
     }
   } catch {
     // Some platforms (Windows) cannot open a directory; the rename itself is still atomic there.
+  }
+}
+
+function resolveLink(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path; // no file yet: it is created where asked
   }
 }
 
