@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import {
   chownSync,
   closeSync,
+  fchmodSync,
   existsSync,
   fsyncSync,
   mkdirSync,
@@ -90,6 +91,7 @@ export function writeAtomic(linkOrPath: string, content: string | Buffer, mode: 
   }
   const fd = openSync(temp, 'wx', mode);
   try {
+    fchmodSync(fd, mode); // exactly the old mode: the umask applied at open may have narrowed it
     writeFileSync(fd, content);
     fsyncSync(fd);
   } finally {

@@ -1,4 +1,4 @@
-import { lstat, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -14,12 +14,13 @@ describe('config files', () => {
     dir = await mkdtemp(join(tmpdir(), 'config-file-'));
     const real = join(dir, 'dotfiles-config.toml');
     const link = join(dir, 'config.toml');
-    await writeFile(real, 'a = 1\n', { mode: 0o640 });
+    await writeFile(real, 'a = 1\n');
+    await chmod(real, 0o664); // group-writable: wider than the usual umask allows a new file
     await symlink(real, link);
-    writeAtomic(link, 'a = 2\n', 0o640);
+    writeAtomic(link, 'a = 2\n', 0o664);
     expect((await lstat(link)).isSymbolicLink()).toBe(true);
     expect(await readFile(real, 'utf8')).toBe('a = 2\n');
-    expect((await stat(real)).mode & 0o777).toBe(0o640);
+    expect((await stat(real)).mode & 0o777).toBe(0o664);
   });
 
   it('writes the backup with the bytes that were read and the same mode, never over an existing one', async () => {
