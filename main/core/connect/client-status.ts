@@ -37,11 +37,25 @@ export function codexPointing(content: string | null, baseUrl: string): ClientPo
   const providers = record(doc['model_providers']);
   const ours = record(providers[CODEX_PROVIDER_ID]);
   const ourUrl = typeof ours['base_url'] === 'string' ? ours['base_url'] : null;
-  const selected = typeof doc['model_provider'] === 'string' ? doc['model_provider'] : null;
+  const topLevel = typeof doc['model_provider'] === 'string' ? doc['model_provider'] : null;
+  // A default profile (`profile = "work"`) that names a provider overrides the top-level model_provider.
+  const profileName = typeof doc['profile'] === 'string' ? doc['profile'] : null;
+  const fromProfile = profileName
+    ? record(record(doc['profiles'])[profileName])['model_provider']
+    : undefined;
+  const overridden = typeof fromProfile === 'string' && fromProfile !== CODEX_PROVIDER_ID;
+  const selected = typeof fromProfile === 'string' ? fromProfile : topLevel;
   if (ourUrl === baseUrl && selected === CODEX_PROVIDER_ID) {
     return { state: 'connected', profile: false, detail: 'Codex uses Codex Pool by default.', notes: [] };
   }
   const notes: string[] = [];
+  if (profileName !== null) {
+    // Observed with Codex 0.169: a top-level `profile` is refused at start ("legacy … no longer supported");
+    // older versions let that profile's provider win over model_provider.
+    notes.push(
+      `config.toml selects the profile "${profileName}" (profile = …), which Codex 0.169 refuses at start${overridden ? ` (older versions let its provider "${fromProfile}" win over model_provider)` : ''}. Remove that line to use Codex Pool.`,
+    );
+  }
   if (ourUrl !== null && ourUrl !== baseUrl) {
     notes.push(
       `The codex-pool provider points at ${describeUrl(ourUrl)}; connecting changes it to ${baseUrl}.`,

@@ -33,6 +33,15 @@ describe('codexPointing', () => {
     expect(pointing.detail).toMatch(detail);
   });
 
+  it('sees a default profile that overrides model_provider (or stops Codex 0.169), and says so', () => {
+    const content = `model_provider = "codex-pool"\nprofile = "work"\n[profiles.work]\nmodel_provider = "lb"\n[model_providers.lb]\nbase_url = "https://lb.example.com/x"\n[model_providers.codex-pool]\nbase_url = "${OURS}"\n`;
+    const p = codexPointing(content, OURS);
+    expect(p.state).toBe('other_proxy');
+    expect(p.notes.join(' ')).toMatch(
+      /selects the profile "work".*refuses at start \(older versions let its provider "lb" win/,
+    );
+  });
+
   it('says what connecting replaces', () => {
     const p = codexPointing(
       'model_provider = "lb"\n[model_providers.lb]\nbase_url = "https://lb.example.com/x"\n',
