@@ -148,6 +148,30 @@ describe('codex-pool connect codex', () => {
     expect(run.stdout).toContain('Hello from pooled@example.com');
   });
 
+  it('works for a Codex in API-key mode: its OpenAI key is never forwarded', async () => {
+    pool = await startConnectPool();
+    await writeCodexHome(pool, { loggedIn: false });
+    const apiKey = 'sk-user-own-openai-key-0123456789';
+    await writeFile(
+      join(pool.codexHome, 'auth.json'),
+      JSON.stringify({ auth_mode: 'apikey', OPENAI_API_KEY: apiKey }),
+      {
+        mode: 0o600,
+      },
+    );
+    await pool.apply('codex');
+    const run = await runCodex({
+      existingHome: pool.codexHome,
+      authJson: undefined,
+      baseUrl: '',
+      chatgptBaseUrl: '',
+      prompt: 'Say hello',
+    });
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stdout).toContain('Hello from pooled@example.com');
+    for (const post of codexPosts(pool)) expect(JSON.stringify(post.headers)).not.toContain(apiKey);
+  });
+
   it('running it twice changes nothing the second time, and undo restores the original bytes', async () => {
     pool = await startConnectPool();
     const original = await writeCodexHome(pool, { loggedIn: true });
