@@ -9,6 +9,7 @@ import { serveCommand } from './cli-commands/serve';
 import { demoCommand } from './cli-commands/demo';
 import { backupCommand, restoreCommand, type BackupCliOptions } from './cli-commands/backup';
 import { processTerminal } from './cli-commands/prompt';
+import { connectCommand } from './cli-commands/connect';
 
 const USAGE = `Usage: codex-pool <command> [options]
 
@@ -22,6 +23,9 @@ Commands:
   backup FILE [--history] [--pause-after]      write every account, setting and key to an encrypted file
   restore FILE [--yes]                         show what a backup would change here, then apply it
     (both: --passphrase-file F or CODEX_POOL_BACKUP_PASSPHRASE; on a terminal the passphrase is asked)
+  connect codex|opencode [--profile] [--dry-run] [--undo]
+                                               point a coding agent's config at the pool (shows the diff,
+                                               keeps a backup); --profile: Codex's codex-pool profile only
   help                                         show this text
 
 Environment: CODEX_POOL_HOST, CODEX_POOL_PORT, CODEX_POOL_DATA_DIR, CODEX_POOL_UPSTREAM_BASE_URL,
@@ -70,6 +74,16 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
           (line) => process.stdout.write(line + '\n'),
         );
       }
+      case 'connect': {
+        const { positionals, flags, profile, dryRun, undo } = commandArgs(rest);
+        return await connectCommand(
+          configFrom(env, flags),
+          env,
+          positionals[0],
+          { profile, dryRun, undo },
+          (line) => process.stdout.write(line + '\n'),
+        );
+      }
       case 'help':
       case '--help':
       case '-h':
@@ -91,6 +105,9 @@ function commandArgs(args: string[]): {
   positionals: string[];
   device: boolean;
   backup: Omit<BackupCliOptions, 'env'>;
+  profile: boolean;
+  dryRun: boolean;
+  undo: boolean;
 } {
   const { values, positionals } = parseArgs({
     args,
@@ -103,6 +120,9 @@ function commandArgs(args: string[]): {
       history: { type: 'boolean', default: false },
       'pause-after': { type: 'boolean', default: false },
       yes: { type: 'boolean', short: 'y', default: false },
+      profile: { type: 'boolean', default: false },
+      'dry-run': { type: 'boolean', default: false },
+      undo: { type: 'boolean', default: false },
     },
     strict: true,
     allowPositionals: true,
@@ -117,6 +137,9 @@ function commandArgs(args: string[]): {
       pauseAfter: values['pause-after'] === true,
       yes: values.yes === true,
     },
+    profile: values.profile === true,
+    dryRun: values['dry-run'] === true,
+    undo: values.undo === true,
   };
 }
 

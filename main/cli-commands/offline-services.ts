@@ -14,6 +14,8 @@ import { buildServices, type Services } from '../core/services';
 export async function withOfflineServices<T>(
   config: CoreConfig,
   fn: (services: Services) => T | Promise<T>,
+  /** The process environment, for commands that read it (`connect` finds CODEX_HOME there). */
+  env: Record<string, string | undefined> = {},
 ): Promise<T> {
   ensureDataDir(config.dataDir);
   const store = openStore({ path: join(config.dataDir, DATABASE_FILE_NAME) });
@@ -24,7 +26,7 @@ export async function withOfflineServices<T>(
     log: silentLogger,
     now: () => Math.floor(Date.now() / 1000),
     random: Math.random,
-    env: {},
+    env,
     hostGuard: { boundHost: config.host, port: () => config.port }, // no server: nothing is served
   });
   try {

@@ -22,6 +22,7 @@ import { quotaHistoryRoutes } from './admin/quota-history-routes';
 import { dashboardRoutes } from './admin/dashboard-routes';
 import { backupRoutes } from './admin/backup-routes';
 import type { AccountsTuning } from './accounts/tuning';
+import { connectRoutes } from './admin/connect-routes';
 
 /** Capabilities and sources the core does not reach for itself (CONVENTIONS.md habit 5). */
 export interface CoreDeps {
@@ -122,6 +123,15 @@ export function createCore(config: CoreConfig, deps: CoreDeps = {}): Core {
     ...poolRoutes({ guard: guard(), pool: svc.pool, store: s, events: svc.events, now }),
     ...quotaHistoryRoutes({ guard: guard(), pool: svc.pool, store: s, registry: svc.registry, now }),
     ...backupRoutes({ guard: guard(), backup: svc.backup, accounts: svc.accounts, now, log }),
+    ...connectRoutes({
+      guard: guard(),
+      connect: svc.connect,
+      selfTest: svc.selfTest,
+      origin: () => svc.connect.origin(),
+      testModel: () => svc.connect.defaultModel(),
+      accountEmail: (id) => svc.pool.record(id)?.email ?? null,
+      nowMs: () => Date.now(),
+    }),
     ...dashboardRoutes({ guard: guard() }),
   ];
 

@@ -36,6 +36,10 @@ import type { AccountsTuning } from './accounts/tuning';
 import { UsagePoller } from './usage/usage-poller';
 import { BackupService } from './backup/backup-service';
 import { readVersion } from './version';
+import { homedir } from 'node:os';
+import { ClientsSeen } from './connect/client-seen';
+import { ConnectService } from './connect/connect-service';
+import { SelfTest } from './connect/self-test';
 
 /** How often expired sticky mappings and response owners are swept (BALANCER.md §6.1). */
 const AFFINITY_SWEEP_MS = 300_000;
@@ -84,6 +88,10 @@ export interface Services {
   sweep: RefreshSweep;
   /** Encrypted backup and restore of the whole pool (issue 10). */
   backup: BackupService;
+  /** Connects coding agents' config files to the pool (issue 11). */
+  connect: ConnectService;
+  /** The dashboard's test request through the pool. */
+  selfTest: SelfTest;
   /** Starts timers (sweeps, pruning). */
   startTimers(): void;
   /** Stops timers, flushes queued writes and closes upstream connections. */
@@ -224,6 +232,10 @@ export function buildServices(deps: ServiceDeps): Services {
       now(),
     );
 
+  const clientsSeen = new ClientsSeen(now);
+  const selfTest = new SelfTest();
+  const keyRequired = (): boolean => settings.get().requireApiKey || !isLoopbackHost(config.host);
+
   const authorizeClient = (req: IncomingMessage): void => {
     // Any web page can send requests to 127.0.0.1. A page on another site (or a DNS-rebound name pointing here)
     // must not spend the user's quota or read the answers: refuse foreign Host names and cross-site browsers.
@@ -233,9 +245,11 @@ export function buildServices(deps: ServiceDeps): Services {
     if (isCrossSite(req, deps.hostGuard)) {
       throw new HttpError(403, 'cross_site_request', 'Requests from web pages on other sites are refused.');
     }
-    const required = settings.get().requireApiKey || !isLoopbackHost(config.host);
-    if (!required) return;
     const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
+    if (match && selfTest.recognise(match[1]!)) return;
+    const originator = req.headers['originator'];
+    clientsSeen.note(req.headers['user-agent'], typeof originator === 'string' ? originator : undefined);
+    if (!keyRequired()) return;
     if (match && apiKeys.verify(match[1]!)) return;
     throw new HttpError(
       401,
@@ -256,6 +270,7 @@ export function buildServices(deps: ServiceDeps): Services {
     persona: codexPersona(),
     pooledHeaders: () => formatPooledRateLimitHeaders(pooledUsage().headers),
     logRequest: (row) => {
+      selfTest.observe(row.accountId);
       queue.push((s) => s.requests.insertMany([row]));
       events.publish({
         type: 'request',
@@ -291,6 +306,20 @@ export function buildServices(deps: ServiceDeps): Services {
     now,
     app: `codex-pool ${readVersion()}`,
   });
+  const connect = new ConnectService({
+    dataDir: config.dataDir,
+    env: deps.env,
+    home: deps.env['HOME'] || homedir(),
+    origin: () => localOrigin(config.host, deps.hostGuard.port()),
+    keyRequired,
+    apiKeys,
+    models: async () => {
+      const list = (await catalog.openAi()) as { data?: { id: string }[] };
+      return (list.data ?? []).map((m) => m.id);
+    },
+    clientsSeen,
+    now,
+  });
 
   const timers: NodeJS.Timeout[] = [];
   return {
@@ -314,6 +343,8 @@ export function buildServices(deps: ServiceDeps): Services {
     poller,
     sweep,
     backup,
+    connect,
+    selfTest,
     startTimers() {
       if (tuning.backgroundPolling !== false) {
         poller.start();
@@ -348,6 +379,12 @@ export function buildServices(deps: ServiceDeps): Services {
       await dispatcher.close();
     },
   };
+}
+
+/** The origin a client on this machine uses: a wildcard bind is reached on loopback. */
+function localOrigin(host: string, port: number): string {
+  const h = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
+  return `http://${h.includes(':') ? `[${h}]` : h}:${port}`;
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

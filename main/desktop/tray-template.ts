@@ -2,7 +2,7 @@
  * The tray menu as data: a pure function of the pool's state, so every label and every click target is tested
  * without Electron. `tray.ts` hands the result to `Menu.buildFromTemplate` and does nothing else with it.
  */
-import type { AccountDto } from '../../shared/api';
+import type { AccountDto, ConnectClientStatus } from '../../shared/api';
 import { ROUTING_STRATEGIES, type RoutingStrategy } from '../../shared/domain';
 import type { SecretBoxKind } from '../core/secrets';
 import { formatAge, formatCountdown, formatPercent } from './format';
@@ -42,6 +42,8 @@ export interface TrayState {
   secretStorage: SecretBoxKind;
   /** Whether the app opens at login, or null where Electron cannot set it (Linux). */
   openAtLogin: boolean | null;
+  /** Where the Codex CLI's config points; absent when it could not be read. */
+  codex?: Pick<ConnectClientStatus, 'state' | 'canUndo' | 'profile'>;
 }
 
 /** What the menu's items do; `tray.ts` binds them to the core and Electron. */
@@ -54,6 +56,10 @@ export interface TrayActions {
   pauseAccount(id: string): void;
   resumeAccount(id: string): void;
   setOpenAtLogin(open: boolean): void;
+  /** Points the Codex CLI's config.toml at the pool (backup kept beside it). */
+  connectCodex(): void;
+  /** Undoes that: the exact previous bytes. */
+  disconnectCodex(): void;
   quit(): void;
 }
 
@@ -96,6 +102,8 @@ export function trayTemplate(state: TrayState, actions: TrayActions): TrayMenuIt
     toolTip: `${state.proxyUrl}/v1`,
     click: () => actions.copyText(`${state.proxyUrl}/v1`),
   });
+  const codex = codexItem(state, actions);
+  if (codex) items.push(codex);
   const anyPausable = state.accounts.some((a) => PAUSABLE.has(a.status));
   const anyPaused = state.accounts.some((a) => a.status === 'paused');
   if (anyPausable) items.push({ id: 'pause-all', label: 'Pause all accounts', click: actions.pauseAll });
@@ -118,6 +126,32 @@ export function trayTemplate(state: TrayState, actions: TrayActions): TrayMenuIt
   }
   items.push({ type: 'separator' }, { label: 'Quit Codex Pool', click: actions.quit });
   return items;
+}
+
+/**
+ * Connect or disconnect the Codex CLI in one click. Disconnect is offered only when Codex Pool made the change
+ * and the file is still as it left it (Undo restores the exact bytes); a hand-made connection is only shown.
+ */
+function codexItem(state: TrayState, actions: TrayActions): TrayMenuItem | null {
+  const codex = state.codex;
+  if (!codex) return null;
+  if (codex.state === 'invalid') {
+    return {
+      id: 'codex-invalid',
+      label: 'Codex config.toml does not parse — see Connect…',
+      click: actions.openDashboard,
+    };
+  }
+  if (codex.state !== 'connected') {
+    return { id: 'codex-connect', label: 'Connect Codex CLI', click: actions.connectCodex };
+  }
+  if (codex.canUndo)
+    return { id: 'codex-disconnect', label: 'Disconnect Codex CLI', click: actions.disconnectCodex };
+  return {
+    id: 'codex-connected',
+    label: codex.profile ? 'Codex CLI uses the pool (profile codex-pool)' : 'Codex CLI uses the pool',
+    enabled: false,
+  };
 }
 
 /** "Routing: Fill first" with the eight strategies as radio items; one click switches. */

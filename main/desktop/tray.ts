@@ -52,7 +52,18 @@ export function readTrayState(
     proxyUrl: core.url,
     secretStorage,
     openAtLogin,
+    ...codexStatus(core),
   };
+}
+
+/** The Codex CLI's connection, for the tray; left out (no item) when the file cannot be read. */
+function codexStatus(core: Core): Pick<TrayState, 'codex'> {
+  try {
+    const { state, canUndo, profile } = core.services.connect.status('codex');
+    return { codex: { state, canUndo, profile } };
+  } catch {
+    return {};
+  }
 }
 
 /** Binds the menu's actions to the core (in-process: no HTTP round trip) and to Electron. */
@@ -91,6 +102,29 @@ export function trayActions(deps: TrayDeps, refresh: () => void): TrayActions {
     },
     setOpenAtLogin(open) {
       deps.loginItem.set(open);
+      refresh();
+    },
+    connectCodex() {
+      // The tray has no room for a diff: it applies what the preview computed a moment ago (the same change
+      // the dashboard would show), with a backup; any refusal opens the dashboard's Connect view.
+      const connect = core.services.connect;
+      void connect
+        .preview('codex', false)
+        .then((shown) => connect.apply('codex', false, shown.baseHash))
+        .then((result) => log.info(result.message))
+        .catch((err: unknown) => {
+          log.warn('could not connect the Codex CLI', { err });
+          deps.openDashboard();
+        })
+        .finally(refresh);
+    },
+    disconnectCodex() {
+      try {
+        log.info(core.services.connect.undo('codex', core.services.connect.status('codex').profile).message);
+      } catch (err) {
+        log.warn('could not disconnect the Codex CLI', { err });
+        deps.openDashboard();
+      }
       refresh();
     },
     quit: deps.quit,

@@ -56,8 +56,13 @@ ${o.extraToml ?? ''}`;
 }
 
 export interface RunCodexOptions extends CodexConfigOptions {
-  /** Written to `$CODEX_HOME/auth.json` (Codex CLI shape, PROTOCOL.md §2). */
+  /** Written to `$CODEX_HOME/auth.json` (Codex CLI shape, PROTOCOL.md §2); null writes none (never logged in). */
   authJson: unknown;
+  /**
+   * Run in this CODEX_HOME exactly as it is (its config.toml and auth.json untouched, kept afterwards) instead of
+   * a throwaway one written from the options; `baseUrl`/`chatgptBaseUrl` are then ignored.
+   */
+  existingHome?: string;
   prompt: string;
   /** Token endpoint for `CODEX_REFRESH_TOKEN_URL_OVERRIDE` (e.g. `sim.tokenUrl`). */
   refreshTokenUrl?: string;
@@ -89,10 +94,14 @@ export interface CodexRun {
  * output. Works against the simulator or the proxy: only the base URLs differ.
  */
 export async function runCodex(o: RunCodexOptions): Promise<CodexRun> {
-  const codexHome = await mkdtemp(join(tmpdir(), 'codex-home-'));
+  const codexHome = o.existingHome ?? (await mkdtemp(join(tmpdir(), 'codex-home-')));
   const workdir = await mkdtemp(join(tmpdir(), 'codex-work-'));
-  await writeFile(join(codexHome, 'config.toml'), codexConfigToml(o));
-  await writeFile(join(codexHome, 'auth.json'), JSON.stringify(o.authJson, null, 2), { mode: 0o600 });
+  if (o.existingHome === undefined) {
+    await writeFile(join(codexHome, 'config.toml'), codexConfigToml(o));
+    if (o.authJson !== null) {
+      await writeFile(join(codexHome, 'auth.json'), JSON.stringify(o.authJson, null, 2), { mode: 0o600 });
+    }
+  }
   const args = [
     CODEX_JS,
     'exec',
@@ -139,7 +148,7 @@ export async function runCodex(o: RunCodexOptions): Promise<CodexRun> {
   }
   if (!o.keepHome) {
     await Promise.all([
-      rm(codexHome, { recursive: true, force: true }),
+      o.existingHome === undefined ? rm(codexHome, { recursive: true, force: true }) : Promise.resolve(),
       rm(workdir, { recursive: true, force: true }),
     ]);
   }

@@ -14,6 +14,10 @@ import {
   apiKeyCreatedSchema,
   apiKeyListSchema,
   backupFileSchema,
+  connectOverviewSchema,
+  connectPreviewSchema,
+  connectResultSchema,
+  connectTestResultSchema,
   deviceStartResultSchema,
   errorEnvelopeSchema,
   healthSchema,
@@ -29,6 +33,7 @@ import {
   type BackupCreateBody,
   type RestoreBody,
   type AdminEvent,
+  type ConnectClient,
   type SettingsPatch,
 } from '../../../shared/api';
 
@@ -175,6 +180,17 @@ export const api = {
   restoreBackup: (body: RestoreBody) => call(restoreResultSchema, '/api/backup/restore', post(body)),
   /** Pauses every routable account here (after the pool moved to another machine). */
   pauseAll: () => call(pauseAllResultSchema, '/api/accounts/pause-all', post()),
+  connectOverview: () => call(connectOverviewSchema, '/api/connect'),
+  /** What connecting would change in the client's config file, as a diff; writes nothing. */
+  connectPreview: (client: ConnectClient, profile: boolean) =>
+    call(connectPreviewSchema, `/api/connect/${client}/preview`, post({ profile })),
+  /** Applies the previewed change; refused (409) when the file changed since `baseHash`. */
+  connectApply: (client: ConnectClient, profile: boolean, baseHash: string | null) =>
+    call(connectResultSchema, `/api/connect/${client}/apply`, post({ profile, baseHash })),
+  connectUndo: (client: ConnectClient, profile: boolean) =>
+    call(connectResultSchema, `/api/connect/${client}/undo`, post({ profile })),
+  /** One tiny request through the pool; says which account answered. */
+  connectTest: () => call(connectTestResultSchema, '/api/connect/test', post({})),
 
   /**
    * Subscribes to `GET /api/events`. Events that do not match the shared schema are dropped. The browser

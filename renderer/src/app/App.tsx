@@ -7,6 +7,8 @@ import { PoolView } from '../features/pool/PoolView';
 import { RequestsView } from '../features/requests/RequestsView';
 import { RoutingView } from '../features/settings/RoutingView';
 import { BackupView } from '../features/backup/BackupView';
+import { ConnectView } from '../features/connect/ConnectView';
+import { FirstRun } from '../features/connect/FirstRun';
 import { healthResource } from './health-data';
 import { startLiveUpdates } from './live-updates';
 import { Notices } from './Notices';
@@ -27,6 +29,7 @@ const VIEWS: Record<Tab, () => React.JSX.Element> = {
   routing: RoutingView,
   requests: RequestsView,
   backup: BackupView,
+  connect: ConnectView,
 };
 
 /** The unmistakable label of a demo server: simulated accounts, no real ChatGPT traffic. */
@@ -54,6 +57,7 @@ function Dashboard() {
         </span>
       </header>
       <Tabs />
+      <FirstRun />
       <main id={`panel-${tab}`} role="tabpanel" aria-labelledby={`tab-${tab}`} className="content">
         <View />
       </main>

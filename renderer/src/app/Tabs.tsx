@@ -8,6 +8,7 @@ export const TAB_NAMES: Record<Tab, string> = {
   routing: 'Routing',
   requests: 'Requests',
   backup: 'Backup',
+  connect: 'Connect',
 };
 
 /** The tab bar, with the keyboard behaviour of the ARIA tabs pattern (arrows, Home, End). */

@@ -92,6 +92,8 @@ export function recordingActions(): { [K in keyof TrayActions]: Mock<TrayActions
     pauseAccount: vi.fn<TrayActions['pauseAccount']>(),
     resumeAccount: vi.fn<TrayActions['resumeAccount']>(),
     setOpenAtLogin: vi.fn<TrayActions['setOpenAtLogin']>(),
+    connectCodex: vi.fn<TrayActions['connectCodex']>(),
+    disconnectCodex: vi.fn<TrayActions['disconnectCodex']>(),
     quit: vi.fn<TrayActions['quit']>(),
   };
 }
