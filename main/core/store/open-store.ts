@@ -9,6 +9,7 @@ import { RegistryRepository } from './registry-repository';
 import { RequestsRepository } from './requests-repository';
 import { ResponseOwnersRepository } from './response-owners-repository';
 import { SettingsRepository } from './settings-repository';
+import { makeDatabasePrivate } from './private-files';
 import { StickyRepository } from './sticky-repository';
 
 /** The database file name inside the data dir. */
@@ -67,6 +68,7 @@ export function openStore(options: OpenStoreOptions): Store {
   const migrations = options.migrations ?? MIGRATIONS;
   const { version, pending } = inspectAndBackUp({ path: options.path, migrations, now, log });
 
+  makeDatabasePrivate(options.path);
   const db = new Database(options.path);
   let schemaVersion: number;
   try {
