@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import { join } from 'node:path';
-import type { CoreConfig } from './config';
+import { isLoopbackHost, type CoreConfig } from './config';
 import { createLogger, type Logger } from './log';
 import { Router, type Route } from './http/router';
 import { createHttpServer, listen, close } from './http/server';
@@ -21,6 +21,7 @@ import { poolRoutes } from './admin/pool-routes';
 import { quotaHistoryRoutes } from './admin/quota-history-routes';
 import { dashboardRoutes } from './admin/dashboard-routes';
 import { backupRoutes } from './admin/backup-routes';
+import { storageHttpError } from './admin/storage-errors';
 import type { AccountsTuning } from './accounts/tuning';
 
 /** Capabilities and sources the core does not reach for itself (CONVENTIONS.md habit 5). */
@@ -93,7 +94,16 @@ export function createCore(config: CoreConfig, deps: CoreDeps = {}): Core {
 
   const buildRoutes = (s: Store, svc: Services): Route[] => [
     ...svc.proxyRoutes,
-    ...baseAdminRoutes({ guard: guard(), version, demo: config.demo }),
+    ...baseAdminRoutes({
+      guard: guard(),
+      version,
+      demo: config.demo,
+      problems: () => {
+        const problem = svc.storage.current();
+        return problem ? [problem] : [];
+      },
+      networkExposed: !isLoopbackHost(config.host),
+    }),
     ...settingsRoutes({
       guard: guard(),
       settings: svc.settings,
@@ -163,7 +173,13 @@ export function createCore(config: CoreConfig, deps: CoreDeps = {}): Core {
         ...(deps.upstreamTimeouts ? { upstreamTimeouts: deps.upstreamTimeouts } : {}),
         ...(deps.accountsTuning ? { accountsTuning: deps.accountsTuning } : {}),
       });
-      server = createHttpServer(new Router(buildRoutes(store, services)), log);
+      const svc = services;
+      server = createHttpServer(new Router(buildRoutes(store, services)), log, {
+        mapError: (err) => {
+          const problem = svc.storage.failed(err);
+          return problem ? storageHttpError(problem) : null;
+        },
+      });
       try {
         port = await listen(server, config.host, config.port);
       } catch (err) {

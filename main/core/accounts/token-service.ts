@@ -6,6 +6,7 @@ import type { AuthTokens } from './auth-json';
 import { decodeJwtClaims } from './jwt';
 import { OAUTH_CLIENT_ID } from './oauth-constants';
 import { classifyRefreshFailure, type RefreshFailure } from './refresh-outcome';
+import { classifyStorageError, describeStorageProblem } from '../store/storage-health';
 
 /** The three tokens of a ChatGPT login (no id token for logins imported from OpenCode). */
 export type TokenSet = AuthTokens;
@@ -19,6 +20,21 @@ export interface TokenRepository {
     accessExpiresAt: number | null,
     lastRefreshAt: number,
   ): boolean;
+}
+
+/** A rotated token set not yet on disk: what the next write attempt stores. */
+interface UnsavedTokens {
+  sealed: SealedSecret;
+  accessExpiresAt: number | null;
+  lastRefreshAt: number;
+  /** Why it is not on disk, for the account's `lastError`. */
+  problem: string;
+}
+
+/** Where the token service reports disk trouble (the core's storage health). */
+export interface TokenStorageReporter {
+  failed(err: unknown): unknown;
+  succeeded(): void;
 }
 
 /** A refresh that could not produce a token. */
@@ -42,6 +58,7 @@ const MAX_AGE_WITHOUT_EXP_S = 8 * 24 * 3600;
 export class TokenService {
   private readonly cache = new Map<string, { sealed: SealedSecret; tokens: TokenSet }>();
   private readonly inFlight = new Map<string, Promise<TokenSet>>();
+  private readonly unsaved = new Map<string, UnsavedTokens>();
 
   constructor(
     private readonly deps: {
@@ -56,16 +73,41 @@ export class TokenService {
        * `deactivated` with the human reason.
        */
       onPermanentFailure?: (accountId: string, failure: RefreshFailure & { kind: 'permanent' }) => void;
+      /** Told when a rotated set could not be written, and when a retry wrote it. */
+      storage?: TokenStorageReporter;
+      /** Called when an account's unsaved-login problem appears or clears (the dashboard shows it). */
+      onUnsavedChange?: (accountId: string) => void;
     },
   ) {}
 
   /** The account's tokens as stored (decrypted once per stored version). */
   tokens(account: AccountRecord): TokenSet {
+    // A set the disk refused is newer than the stored one, whose refresh token upstream has already spent.
+    const sealed = this.unsaved.get(account.id)?.sealed ?? account.sealedTokens;
     const cached = this.cache.get(account.id);
-    if (cached && cached.sealed === account.sealedTokens) return cached.tokens;
-    const tokens = JSON.parse(this.deps.secretBox.open(account.sealedTokens)) as TokenSet;
-    this.cache.set(account.id, { sealed: account.sealedTokens, tokens });
+    if (cached && cached.sealed === sealed) return cached.tokens;
+    const tokens = JSON.parse(this.deps.secretBox.open(sealed)) as TokenSet;
+    this.cache.set(account.id, { sealed, tokens });
     return tokens;
+  }
+
+  /** Why the account's current login is not on disk yet, or null when it is. */
+  unsavedProblem(accountId: string): string | null {
+    return this.unsaved.get(accountId)?.problem ?? null;
+  }
+
+  /** How many accounts hold a login only in memory. */
+  get unsavedCount(): number {
+    return this.unsaved.size;
+  }
+
+  /**
+   * Tries again to store every rotated set the disk refused (a timer calls this while any is pending, and
+   * shutdown calls it once more). Returns how many are still only in memory.
+   */
+  retryUnsaved(): number {
+    for (const [id, pending] of [...this.unsaved]) this.store(id, pending);
+    return this.unsaved.size;
   }
 
   /** A usable access token: the stored one, or a fresh one when it expires within the margin. */
@@ -95,12 +137,44 @@ export class TokenService {
   /** Drops the cached plaintext of a deleted account. */
   forget(accountId: string): void {
     this.cache.delete(accountId);
+    // A new login (or a deletion) supersedes a set still waiting for the disk: never write the old one back.
+    if (this.unsaved.delete(accountId)) this.deps.onUnsavedChange?.(accountId);
   }
 
   private needsRefresh(account: AccountRecord): boolean {
     const now = this.deps.now();
-    if (account.accessExpiresAt !== null) return account.accessExpiresAt - EXPIRY_MARGIN_S <= now;
-    return account.lastRefreshAt === null || now - account.lastRefreshAt > MAX_AGE_WITHOUT_EXP_S;
+    const { accessExpiresAt, lastRefreshAt } = this.unsaved.get(account.id) ?? account;
+    if (accessExpiresAt !== null) return accessExpiresAt - EXPIRY_MARGIN_S <= now;
+    return lastRefreshAt === null || now - lastRefreshAt > MAX_AGE_WITHOUT_EXP_S;
+  }
+
+  /**
+   * Writes a rotated set. When the disk refuses it (full, read-only), the set is kept in memory and used all
+   * the same: upstream has already spent the old refresh token, so dropping the new set would sign the account
+   * out for good (issue 8). It is retried until it lands, and the account shows the problem meanwhile.
+   */
+  private store(accountId: string, update: Omit<UnsavedTokens, 'problem'>): void {
+    const wasUnsaved = this.unsaved.has(accountId);
+    try {
+      this.deps.repo.updateTokens(accountId, update.sealed, update.accessExpiresAt, update.lastRefreshAt);
+    } catch (err) {
+      this.deps.storage?.failed(err);
+      this.unsaved.set(accountId, { ...update, problem: unsavedMessage(err) });
+      if (!wasUnsaved) {
+        this.deps.log.error('could not save a renewed login; using it from memory and retrying', {
+          accountId,
+          err,
+        });
+        this.deps.onUnsavedChange?.(accountId);
+      }
+      return;
+    }
+    this.deps.storage?.succeeded();
+    if (wasUnsaved) {
+      this.unsaved.delete(accountId);
+      this.deps.log.info('saved a renewed login that was waiting for the disk', { accountId });
+      this.deps.onUnsavedChange?.(accountId);
+    }
   }
 
   private async doRefresh(accountId: string): Promise<TokenSet> {
@@ -159,12 +233,11 @@ export class TokenService {
     // never lost and nothing crashes, but it needs a new login. No client can close that window (the
     // rotation happens upstream before we see the new token); making it a few microseconds wide is all
     // we can do. An old access token that upstream still honours keeps serving until it expires.
-    this.deps.repo.updateTokens(
-      accountId,
+    this.store(accountId, {
       sealed,
-      typeof exp === 'number' ? Math.floor(exp) : null,
-      this.deps.now(),
-    );
+      accessExpiresAt: typeof exp === 'number' ? Math.floor(exp) : null,
+      lastRefreshAt: this.deps.now(),
+    });
     this.cache.set(accountId, { sealed, tokens: next });
     this.deps.log.info('token refreshed', { accountId });
     return next;
@@ -180,4 +253,10 @@ export class TokenService {
       });
     return account;
   }
+}
+
+function unsavedMessage(err: unknown): string {
+  const code = classifyStorageError(err);
+  const why = code === null ? 'the database refused the write' : describeStorageProblem(code).reason;
+  return `The renewed login could not be saved: ${why}. It is in use from memory and saved as soon as the disk allows; stopping Codex Pool before then would sign this account out.`;
 }

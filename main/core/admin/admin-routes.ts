@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Health } from '../../../shared/api';
+import type { Health, HealthProblem } from '../../../shared/api';
 import type { Handler, Params, Route } from '../http/router';
 import { sendJson } from '../http/respond';
 import { HttpError } from '../http/http-error';
@@ -38,17 +38,31 @@ export interface AdminContext {
   guard: GuardOptions;
   version: string;
   demo: boolean;
+  /** Problems in force (a full disk…), read on every health request. */
+  problems: () => HealthProblem[];
+  /** Bound to a non-loopback address. */
+  networkExposed: boolean;
 }
 
 /** The admin API's first routes: health, and the dashboard login that trades a one-time code for a cookie. */
 export function baseAdminRoutes(ctx: AdminContext): Route[] {
-  const health: Health = { ok: true, version: ctx.version, demo: ctx.demo };
   return [
-    // Health is public (monitors and the CLI probe it before they have a token); it reveals only the version.
+    // Health is public (monitors and the CLI probe it before they have a token); it reveals the version and what
+    // is wrong in words that carry no path, account or secret.
     {
       method: 'GET',
       path: '/api/health',
-      handler: hostChecked(ctx.guard, (_req, res) => sendJson(res, 200, health)),
+      handler: hostChecked(ctx.guard, (_req, res) => {
+        const problems = ctx.problems();
+        const health: Health = {
+          ok: problems.length === 0,
+          version: ctx.version,
+          demo: ctx.demo,
+          problems,
+          networkExposed: ctx.networkExposed,
+        };
+        sendJson(res, 200, health);
+      }),
     },
     {
       method: 'GET',

@@ -4,12 +4,21 @@ import { HttpError } from './http-error';
 import { sendError } from './respond';
 import type { Router } from './router';
 
+/** Options of {@link createHttpServer}. */
+export interface HttpServerOptions {
+  /**
+   * Turns an error no handler recognised into the answer a client can act on (a full disk → 507), or null to
+   * leave it a bare 500. The cause is still logged.
+   */
+  mapError?: (err: unknown) => HttpError | null;
+}
+
 /**
  * The one HTTP server of the core: proxy routes, the admin API and the dashboard share it (ARCHITECTURE.md
  * "Why HTTP and not IPC"). Everything a handler throws ends as the error envelope; unknown errors are logged
- * here, with the route, and answered with a bare 500.
+ * here, with the route, and answered with a bare 500 unless `mapError` knows them.
  */
-export function createHttpServer(router: Router, log: Logger): Server {
+export function createHttpServer(router: Router, log: Logger, options: HttpServerOptions = {}): Server {
   const server = createServer(
     { requestTimeout: 0, headersTimeout: 60_000, keepAliveTimeout: 65_000 },
     (req, res) => {
@@ -20,8 +29,9 @@ export function createHttpServer(router: Router, log: Logger): Server {
       const method = req.method ?? 'GET';
       const match = router.match(method, pathname);
       const fail = (err: unknown): void => {
-        if (!(err instanceof HttpError)) log.error('request failed', { method, path: pathname, err });
-        sendError(res, err);
+        if (err instanceof HttpError) return sendError(res, err);
+        log.error('request failed', { method, path: pathname, err });
+        sendError(res, options.mapError?.(err) ?? err);
       };
       if (match.kind === 'not_found')
         return fail(new HttpError(404, 'not_found', `No route for ${method} ${pathname}.`));
