@@ -10,6 +10,8 @@ export interface Tmpfs {
   fill(): void;
   /** Deletes the filler: the disk has room again. */
   free(): void;
+  /** Remounts the file system read-only (`false`: read-write again). */
+  readOnly(on: boolean): void;
   unmount(): void;
 }
 
@@ -52,6 +54,9 @@ export function mountTmpfs(sizeBytes: number): Tmpfs | string {
     },
     free() {
       rmSync(filler, { force: true });
+    },
+    readOnly(on) {
+      execFileSync('mount', ['-o', `remount,${on ? 'ro' : 'rw'}`, dir], { stdio: 'pipe' });
     },
     unmount() {
       try {

@@ -1,5 +1,5 @@
 import type { AccountRecord } from '../store';
-import type { SealedSecret, SecretBox } from '../secrets';
+import { SecretBoxError, type SealedSecret, type SecretBox } from '../secrets';
 import type { UpstreamClient } from '../upstream/client';
 import type { Logger } from '../log';
 import type { AuthTokens } from './auth-json';
@@ -113,7 +113,7 @@ export class TokenService {
   /** A usable access token: the stored one, or a fresh one when it expires within the margin. */
   async accessToken(accountId: string): Promise<string> {
     const account = this.mustGet(accountId);
-    if (!this.needsRefresh(account)) return this.tokens(account).accessToken;
+    if (!this.needsRefresh(account)) return this.openTokens(account).accessToken;
     return (await this.refresh(accountId)).accessToken;
   }
 
@@ -179,7 +179,7 @@ export class TokenService {
 
   private async doRefresh(accountId: string): Promise<TokenSet> {
     const account = this.mustGet(accountId);
-    const current = this.tokens(account);
+    const current = this.openTokens(account);
     let status: number;
     let body: unknown;
     try {
@@ -241,6 +241,19 @@ export class TokenService {
     this.cache.set(accountId, { sealed, tokens: next });
     this.deps.log.info('token refreshed', { accountId });
     return next;
+  }
+
+  /**
+   * {@link tokens} for the request paths: a login the secret box cannot open (a replaced key file) becomes a
+   * refresh failure carrying the box's message, which names the key file, instead of an anonymous 500.
+   */
+  private openTokens(account: AccountRecord): TokenSet {
+    try {
+      return this.tokens(account);
+    } catch (err) {
+      if (!(err instanceof SecretBoxError)) throw err;
+      throw new RefreshError({ kind: 'transient', code: 'login_unreadable', message: err.message });
+    }
   }
 
   private mustGet(accountId: string): AccountRecord {

@@ -160,3 +160,26 @@ describe.skipIf(skipReason !== null)(`a full disk (${skipReason ?? 'tmpfs'})`, (
     expect(cli.stderr()).toMatch(/renewed logins could not be saved before stopping/);
   });
 });
+
+describe.skipIf(skipReason !== null)(`a read-only data dir (${skipReason ?? 'tmpfs'})`, () => {
+  it('is refused at start with a message that says read-only', async () => {
+    const dataDir = join(fs!.dir, 'read-only');
+    const env = {
+      CODEX_POOL_UPSTREAM_BASE_URL: sim.upstreamBaseUrl,
+      CODEX_POOL_AUTH_BASE_URL: sim.authBaseUrl,
+    };
+    const first = startCli(['serve', '--port', '0', '--data-dir', dataDir], env);
+    await first.waitForStdout(/OpenAI base URL/);
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+
+    fs!.readOnly(true);
+    try {
+      const second = startCli(['serve', '--port', '0', '--data-dir', dataDir], env);
+      expect(await second.exited).toBe(1);
+      expect(second.stderr()).toContain(`The data dir ${dataDir} is read-only (EROFS)`);
+    } finally {
+      fs!.readOnly(false);
+    }
+  });
+});
