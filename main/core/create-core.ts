@@ -108,6 +108,7 @@ export function createCore(config: CoreConfig, deps: CoreDeps = {}): Core {
       guard: guard(),
       settings: svc.settings,
       accountExists: (id) => svc.pool.record(id) !== undefined,
+      exposedHost: isLoopbackHost(config.host) ? null : config.host,
       recentRequests: (limit, before) => {
         svc.queue.flush(); // the history shows requests that finished a moment ago
         return s.requests.recent(limit, before);
@@ -193,6 +194,11 @@ export function createCore(config: CoreConfig, deps: CoreDeps = {}): Core {
         dataDir: config.dataDir,
         demo: config.demo,
       });
+      if (!isLoopbackHost(config.host)) {
+        log.warn('bound to a non-loopback address: reachable from the network; proxy API keys are enforced', {
+          host: config.host,
+        });
+      }
     },
     stop() {
       stopping ??= (async () => {

@@ -8,6 +8,7 @@ import { RequestsView } from '../features/requests/RequestsView';
 import { RoutingView } from '../features/settings/RoutingView';
 import { BackupView } from '../features/backup/BackupView';
 import { healthResource } from './health-data';
+import { HealthBanners } from './HealthBanners';
 import { startLiveUpdates } from './live-updates';
 import { Notices } from './Notices';
 import { SignedOut } from './SignedOut';
@@ -93,6 +94,7 @@ export function App() {
   return (
     <div className="app">
       {health?.demo && <DemoBanner />}
+      <HealthBanners />
       {body}
     </div>
   );
