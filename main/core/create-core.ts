@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { isLoopbackHost, type CoreConfig } from './config';
 import { createLogger, type Logger } from './log';
 import { Router, type Route } from './http/router';
-import { createHttpServer, listen, close } from './http/server';
+import { createHttpServer, listen, close, type ClientLimits } from './http/server';
 import { loadAdminToken } from './admin/admin-token';
 import { SessionStore } from './admin/sessions';
 import { baseAdminRoutes } from './admin/admin-routes';
@@ -40,6 +40,8 @@ export interface CoreDeps {
   desktop?: DesktopCapabilities;
   /** Login ports and polling timings; tests use free ports and drive polling by hand. */
   accountsTuning?: AccountsTuning;
+  /** Bounds on slow and numerous clients; over the config's (tests shorten them). */
+  clientLimits?: Partial<ClientLimits>;
 }
 
 /** A built, not yet started core. */
@@ -176,6 +178,7 @@ export function createCore(config: CoreConfig, deps: CoreDeps = {}): Core {
       });
       const svc = services;
       server = createHttpServer(new Router(buildRoutes(store, services)), log, {
+        limits: { ...config.clientLimits, ...deps.clientLimits },
         mapError: (err) => {
           const problem = svc.storage.failed(err);
           return problem ? storageHttpError(problem) : null;
