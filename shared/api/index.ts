@@ -13,3 +13,4 @@ export * from './oauth';
 export * from './pool';
 export * from './quota-history';
 export * from './backup';
+export * from './session';

@@ -12,6 +12,7 @@ import { HealthBanners } from './HealthBanners';
 import { startLiveUpdates } from './live-updates';
 import { Notices } from './Notices';
 import { SignedOut } from './SignedOut';
+import { SignOutButton } from './SignOutButton';
 import { Tabs } from './Tabs';
 import { useUi, type Tab } from './ui-store';
 
@@ -53,6 +54,7 @@ function Dashboard() {
           <span className="dot" aria-hidden="true" />
           {STREAM_LABELS[stream]}
         </span>
+        <SignOutButton />
       </header>
       <Tabs />
       <main id={`panel-${tab}`} role="tabpanel" aria-labelledby={`tab-${tab}`} className="content">
