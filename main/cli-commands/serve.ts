@@ -8,9 +8,11 @@ export async function serveCommand(
 ): Promise<number> {
   const core = createCore(config);
   await core.start();
+  // Listen before announcing: whoever reads the banner and signals at once must still get a graceful stop.
+  const signalled = untilSignal();
   await beforeStart?.(core);
   printBanner(core);
-  await untilSignal();
+  await signalled;
   process.stdout.write('Stopping: letting requests in flight finish…\n');
   await core.stop();
   return 0;

@@ -23,6 +23,7 @@ import { dashboardRoutes } from './admin/dashboard-routes';
 import { backupRoutes } from './admin/backup-routes';
 import { storageHttpError } from './admin/storage-errors';
 import type { AccountsTuning } from './accounts/tuning';
+import type { HealthProblem } from '../../shared/api';
 
 /** Capabilities and sources the core does not reach for itself (CONVENTIONS.md habit 5). */
 export interface CoreDeps {
@@ -100,10 +101,7 @@ export function createCore(config: CoreConfig, deps: CoreDeps = {}): Core {
       guard: guard(),
       version,
       demo: config.demo,
-      problems: () => {
-        const problem = svc.storage.current();
-        return problem ? [problem] : [];
-      },
+      problems: () => healthProblems(svc),
       networkExposed: !isLoopbackHost(config.host),
     }),
     ...settingsRoutes({
@@ -214,4 +212,21 @@ export function createCore(config: CoreConfig, deps: CoreDeps = {}): Core {
       return stopping;
     },
   };
+}
+
+/** What `/api/health` reports as wrong: the disk's state, and logins that live only in memory until it recovers. */
+function healthProblems(svc: Services): HealthProblem[] {
+  const problems: HealthProblem[] = [];
+  const storage = svc.storage.current();
+  if (storage) problems.push(storage);
+  const since = svc.tokens.unsavedSince();
+  if (since !== null) {
+    const n = svc.tokens.unsavedCount;
+    problems.push({
+      code: 'logins_unsaved',
+      message: `${n} renewed ${n === 1 ? 'login is' : 'logins are'} not saved yet and live only in memory; they are saved as soon as the disk allows. Stopping Codex Pool before then would sign ${n === 1 ? 'that account' : 'those accounts'} out.`,
+      since,
+    });
+  }
+  return problems;
 }

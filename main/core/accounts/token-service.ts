@@ -29,6 +29,8 @@ interface UnsavedTokens {
   lastRefreshAt: number;
   /** Why it is not on disk, for the account's `lastError`. */
   problem: string;
+  /** When the disk first refused it (epoch s). */
+  since: number;
 }
 
 /** Where the token service reports disk trouble (the core's storage health). */
@@ -101,6 +103,13 @@ export class TokenService {
     return this.unsaved.size;
   }
 
+  /** When the oldest login still only in memory was refused by the disk (epoch s), or null when none is. */
+  unsavedSince(): number | null {
+    let since: number | null = null;
+    for (const u of this.unsaved.values()) since = since === null ? u.since : Math.min(since, u.since);
+    return since;
+  }
+
   /**
    * Tries again to store every rotated set the disk refused (a timer calls this while any is pending, and
    * shutdown calls it once more). Returns how many are still only in memory.
@@ -153,13 +162,18 @@ export class TokenService {
    * the same: upstream has already spent the old refresh token, so dropping the new set would sign the account
    * out for good (issue 8). It is retried until it lands, and the account shows the problem meanwhile.
    */
-  private store(accountId: string, update: Omit<UnsavedTokens, 'problem'>): void {
-    const wasUnsaved = this.unsaved.has(accountId);
+  private store(accountId: string, update: Omit<UnsavedTokens, 'problem' | 'since'>): void {
+    const previous = this.unsaved.get(accountId);
+    const wasUnsaved = previous !== undefined;
     try {
       this.deps.repo.updateTokens(accountId, update.sealed, update.accessExpiresAt, update.lastRefreshAt);
     } catch (err) {
       this.deps.storage?.failed(err);
-      this.unsaved.set(accountId, { ...update, problem: unsavedMessage(err) });
+      this.unsaved.set(accountId, {
+        ...update,
+        problem: unsavedMessage(err),
+        since: previous?.since ?? this.deps.now(),
+      });
       if (!wasUnsaved) {
         this.deps.log.error('could not save a renewed login; using it from memory and retrying', {
           accountId,

@@ -83,6 +83,7 @@ describe.skipIf(skipReason !== null)(`a full disk (${skipReason ?? 'tmpfs'})`, (
     expect(health.ok).toBe(false);
     expect(health.problems).toMatchObject([
       { code: 'disk_full', message: expect.stringMatching(/disk .* is full/) },
+      { code: 'logins_unsaved', message: expect.stringMatching(/^1 renewed login is not saved yet/) },
     ]);
 
     // A change the user asks for is refused with the reason, and not pretended.
@@ -171,7 +172,8 @@ describe.skipIf(skipReason !== null)(`a read-only data dir (${skipReason ?? 'tmp
     const first = startCli(['serve', '--port', '0', '--data-dir', dataDir], env);
     await first.waitForStdout(/OpenAI base URL/);
     first.child.kill('SIGTERM');
-    expect(await first.exited).toBe(0);
+    const code = await first.exited;
+    expect(code, first.stderr()).toBe(0);
 
     fs!.readOnly(true);
     try {
