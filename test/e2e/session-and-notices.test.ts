@@ -1,15 +1,19 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { startCoreOn, type TestCore } from '../helpers/pool-harness';
 import { createSimulator, type Simulator } from '../simulator';
-import { openPage, signIn, startPool, type PoolHarness, useBrowser } from './fixtures';
+import { mountTmpfs } from '../helpers/tmpfs';
+import { TEST_TUNING } from '../helpers/test-tuning';
+import { codexRequest, openPage, signIn, startPool, type PoolHarness, useBrowser } from './fixtures';
 
 let pool: PoolHarness | undefined;
 let exposed: { core: TestCore; sim: Simulator; dataDir: string } | undefined;
+const disk = mountTmpfs(8 * 1024 * 1024);
 
 const browser = useBrowser(async () => {
+  if (typeof disk !== 'string') disk.free();
   await pool?.close();
   pool = undefined;
   if (exposed) {
@@ -18,6 +22,9 @@ const browser = useBrowser(async () => {
     await rm(exposed.dataDir, { recursive: true, force: true });
     exposed = undefined;
   }
+});
+afterAll(() => {
+  if (typeof disk !== 'string') disk.unmount();
 });
 
 describe('the dashboard session and server notices', () => {
@@ -54,4 +61,29 @@ describe('the dashboard session and server notices', () => {
     expect(await keys.isDisabled()).toBe(true);
     await page.getByText('Always on: this server is reachable from the network').waitFor();
   });
+
+  it.skipIf(typeof disk === 'string')(
+    'shows a full disk above the tabs and on the account it affects',
+    async () => {
+      if (typeof disk === 'string') return;
+      const sim = await createSimulator();
+      const dataDir = join(disk.dir, 'e2e');
+      const core = await startCoreOn(dataDir, sim, { accountsTuning: TEST_TUNING });
+      exposed = { core, sim, dataDir };
+      sim.setAccessTokenTtl(120); // every request refreshes first
+      core.services.accounts.importAuthJson(sim.addAccount({ email: 'full@example.com' }).authJson());
+      disk.fill();
+      expect(await codexRequest(core)).toBe(200); // served with the login the disk refused
+
+      const { page } = await signIn(browser(), core);
+      const problem = page.getByTestId('health-problem').first();
+      await problem.waitFor();
+      expect(await problem.textContent()).toMatch(
+        /Changes cannot be saved: the disk holding the data dir is full/,
+      );
+      await page
+        .getByText(/The renewed login could not be saved: the disk holding the data dir is full/)
+        .waitFor();
+    },
+  );
 });
