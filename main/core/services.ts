@@ -153,7 +153,8 @@ export function buildServices(deps: ServiceDeps): Services {
       get: (id) => pool.record(id) ?? null,
       updateTokens: (id, sealed, accessExpiresAt, lastRefreshAt) => {
         // Synchronous on purpose: the rotated refresh token must be on disk before the new access token is
-        // used, so a crash can never leave us holding a spent refresh token (PROTOCOL.md §1.4).
+        // used, so a crash can never leave us holding a spent refresh token (PROTOCOL.md §1.4). A throw (full
+        // disk) is the token service's to handle: it keeps the set in memory and retries.
         const done = store.accounts.updateTokens(id, sealed, accessExpiresAt, lastRefreshAt);
         // Only the token fields: re-reading the row could roll back a status still in the write queue.
         if (done) pool.updateTokens(id, { sealedTokens: sealed, accessExpiresAt, lastRefreshAt });

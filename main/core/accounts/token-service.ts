@@ -55,7 +55,8 @@ const MAX_AGE_WITHOUT_EXP_S = 8 * 24 * 3600;
 /**
  * Hands out access tokens and refreshes them. Refresh tokens are single-use upstream, so: one refresh in
  * flight per account (single flight), and the rotated set is written to SQLite in one statement before anyone
- * uses the new access token — after a crash the stored set is either wholly old or wholly new.
+ * uses the new access token — after a crash the stored set is either wholly old or wholly new. A set the disk
+ * refuses is kept in memory, used, and written by {@link TokenService.retryUnsaved} once the disk allows.
  */
 export class TokenService {
   private readonly cache = new Map<string, { sealed: SealedSecret; tokens: TokenSet }>();
