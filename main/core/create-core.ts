@@ -214,7 +214,10 @@ export function createCore(config: CoreConfig, deps: CoreDeps = {}): Core {
   };
 }
 
-/** What `/api/health` reports as wrong: the disk's state, and logins that live only in memory until it recovers. */
+/**
+ * What `/api/health` reports as wrong: the disk's state, logins that live only in memory until it recovers, and
+ * logins the key file cannot open.
+ */
 function healthProblems(svc: Services): HealthProblem[] {
   const problems: HealthProblem[] = [];
   const storage = svc.storage.current();
@@ -226,6 +229,16 @@ function healthProblems(svc: Services): HealthProblem[] {
       code: 'logins_unsaved',
       message: `${n} renewed ${n === 1 ? 'login is' : 'logins are'} not saved yet and live only in memory; they are saved as soon as the disk allows. Stopping Codex Pool before then would sign ${n === 1 ? 'that account' : 'those accounts'} out.`,
       since,
+    });
+  }
+  const unreadable = svc.tokens.unreadableLogins();
+  if (unreadable) {
+    // Health is public: the message names the key file but not its path (the account's lastError has that).
+    const n = unreadable.count;
+    problems.push({
+      code: 'logins_unreadable',
+      message: `${n} saved ${n === 1 ? 'login cannot' : 'logins cannot'} be opened with the key file (secret.key in the data dir): it was replaced, or the database was copied without it. Put the original key file back and restart, or sign in to ${n === 1 ? 'that account' : 'those accounts'} again.`,
+      since: unreadable.since,
     });
   }
   return problems;

@@ -204,7 +204,7 @@ export class AccountService {
       this.deps.pool.state(record.id),
       this.deps.registry?.() ?? [],
       this.deps.now(),
-      this.deps.tokens.unsavedProblem(record.id),
+      this.deps.tokens.loginProblem(record.id),
     );
   }
 

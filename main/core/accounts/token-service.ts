@@ -62,6 +62,8 @@ export class TokenService {
   private readonly cache = new Map<string, { sealed: SealedSecret; tokens: TokenSet }>();
   private readonly inFlight = new Map<string, Promise<TokenSet>>();
   private readonly unsaved = new Map<string, UnsavedTokens>();
+  /** Accounts whose saved login the secret box could not open, with its message (which names the key file). */
+  private readonly unreadable = new Map<string, { message: string; since: number }>();
 
   constructor(
     private readonly deps: {
@@ -78,7 +80,7 @@ export class TokenService {
       onPermanentFailure?: (accountId: string, failure: RefreshFailure & { kind: 'permanent' }) => void;
       /** Told when a rotated set could not be written, and when a retry wrote it. */
       storage?: TokenStorageReporter;
-      /** Called when an account's unsaved-login problem appears or clears (the dashboard shows it). */
+      /** Called when an account's login problem (unsaved, unreadable) appears or clears (the dashboard shows it). */
       onUnsavedChange?: (accountId: string) => void;
     },
   ) {}
@@ -94,9 +96,19 @@ export class TokenService {
     return tokens;
   }
 
-  /** Why the account's current login is not on disk yet, or null when it is. */
-  unsavedProblem(accountId: string): string | null {
-    return this.unsaved.get(accountId)?.problem ?? null;
+  /**
+   * What is wrong with the account's login as far as this service knows: not on disk yet, or not openable with
+   * the key file. Null when nothing is.
+   */
+  loginProblem(accountId: string): string | null {
+    return this.unsaved.get(accountId)?.problem ?? this.unreadable.get(accountId)?.message ?? null;
+  }
+
+  /** Logins the secret box could not open: how many, and since when (epoch s); null when none. */
+  unreadableLogins(): { count: number; since: number } | null {
+    let since: number | null = null;
+    for (const u of this.unreadable.values()) since = since === null ? u.since : Math.min(since, u.since);
+    return since === null ? null : { count: this.unreadable.size, since };
   }
 
   /** How many accounts hold a login only in memory. */
@@ -148,7 +160,9 @@ export class TokenService {
   forget(accountId: string): void {
     this.cache.delete(accountId);
     // A new login (or a deletion) supersedes a set still waiting for the disk: never write the old one back.
-    if (this.unsaved.delete(accountId)) this.deps.onUnsavedChange?.(accountId);
+    const hadProblem = this.unsaved.delete(accountId) || this.unreadable.has(accountId);
+    this.unreadable.delete(accountId);
+    if (hadProblem) this.deps.onUnsavedChange?.(accountId);
   }
 
   private needsRefresh(account: AccountRecord): boolean {
@@ -264,9 +278,15 @@ export class TokenService {
    */
   private openTokens(account: AccountRecord): TokenSet {
     try {
-      return this.tokens(account);
+      const tokens = this.tokens(account);
+      if (this.unreadable.delete(account.id)) this.deps.onUnsavedChange?.(account.id);
+      return tokens;
     } catch (err) {
       if (!(err instanceof SecretBoxError)) throw err;
+      if (!this.unreadable.has(account.id)) {
+        this.unreadable.set(account.id, { message: err.message, since: this.deps.now() });
+        this.deps.onUnsavedChange?.(account.id);
+      }
       throw new RefreshError({ kind: 'transient', code: 'login_unreadable', message: err.message });
     }
   }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { healthSchema } from '../../../shared/api';
 import { startCoreOn, startPool, type PoolHarness, type TestCore } from '../../helpers/pool-harness';
 import { startCli } from '../../helpers/cli-process';
 
@@ -37,6 +38,24 @@ describe('the key file', () => {
       expect(error.code, path).not.toBe('internal_error');
       expect(error.message, path).toContain(join(dataDir, 'secret.key'));
     }
+    // The dashboard says so too: on the accounts (with the path) and in health (public: without it).
+    const list = (await (await restarted.admin('/api/accounts')).json()) as {
+      accounts: Array<{ lastError: string | null }>;
+    };
+    expect(list.accounts.map((a) => a.lastError)).toEqual([
+      expect.stringContaining(join(dataDir, 'secret.key')),
+      expect.stringContaining(join(dataDir, 'secret.key')),
+    ]);
+    const health = healthSchema.parse(await (await restarted.fetch('/api/health')).json());
+    expect(health.ok).toBe(false);
+    expect(health.problems).toMatchObject([
+      {
+        code: 'logins_unreadable',
+        message: expect.stringMatching(/^2 saved logins cannot be opened with the key file/),
+      },
+    ]);
+    expect(JSON.stringify(health)).not.toContain(dataDir);
+
     const exported = await restarted.admin(`/api/accounts/${pool.ids[0]}/export?format=codex`);
     expect(exported.status).toBe(503);
     expect(((await exported.json()) as { error: { message: string } }).error.message).toContain('secret.key');
