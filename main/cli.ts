@@ -29,7 +29,8 @@ Commands:
   help                                         show this text
 
 Environment: CODEX_POOL_HOST, CODEX_POOL_PORT, CODEX_POOL_DATA_DIR, CODEX_POOL_UPSTREAM_BASE_URL,
-CODEX_POOL_AUTH_BASE_URL, CODEX_POOL_ADMIN_TOKEN, CODEX_POOL_LOG_LEVEL (see README.md).`;
+CODEX_POOL_AUTH_BASE_URL, CODEX_POOL_ADMIN_TOKEN, CODEX_POOL_LOG_LEVEL, CODEX_POOL_REQUEST_TIMEOUT_S,
+CODEX_POOL_MAX_CONNECTIONS (see README.md).`;
 
 /** The headless entry point. Returns the process exit code; long-running commands resolve on shutdown. */
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {

@@ -1,4 +1,4 @@
-import type { CoreConfig } from '../core/config';
+import { isLoopbackHost, type CoreConfig } from '../core/config';
 import { createCore, type Core } from '../core/create-core';
 
 /** `codex-pool serve`: runs the core until SIGINT/SIGTERM, then stops it gracefully. */
@@ -8,9 +8,11 @@ export async function serveCommand(
 ): Promise<number> {
   const core = createCore(config);
   await core.start();
+  // Listen before announcing: whoever reads the banner and signals at once must still get a graceful stop.
+  const signalled = untilSignal();
   await beforeStart?.(core);
   printBanner(core);
-  await untilSignal();
+  await signalled;
   process.stdout.write('Stopping: letting requests in flight finish…\n');
   await core.stop();
   return 0;
@@ -26,6 +28,13 @@ function printBanner(core: Core): void {
     `  OpenAI base URL:  ${core.url}/v1`,
     `  Dashboard login:  ${core.createLoginUrl()}  (one-time link, valid 10 minutes)`,
     `  Data directory:   ${core.config.dataDir}${demo ? '  (temporary, deleted on exit)' : ''}`,
+    ...(isLoopbackHost(core.config.host)
+      ? []
+      : [
+          `  Network:          bound to ${core.config.host}, so this server is REACHABLE FROM THE NETWORK.`,
+          '                    Proxy API keys are enforced for every client (Authorization: Bearer cp-…);',
+          '                    create them in the dashboard under Routing → API keys. Use --host 127.0.0.1 to stay local.',
+        ]),
     'Press Ctrl+C to stop.',
   ];
   process.stdout.write(lines.join('\n') + '\n');

@@ -14,6 +14,8 @@ export interface CoreConfig {
   demo: boolean;
   /** Upstream bounds set in the environment; unset ones keep the defaults of `upstream/client.ts`. */
   upstream?: UpstreamSettings;
+  /** Overrides of the client limits (CODEX_POOL_REQUEST_TIMEOUT_S, CODEX_POOL_MAX_CONNECTIONS). */
+  clientLimits?: { requestTimeoutMs?: number; maxConnections?: number };
 }
 
 /** Upstream timeouts (milliseconds) and the connection cap, as far as the environment sets them. */
@@ -78,7 +80,20 @@ export function resolveConfig({ env, flags = {}, defaultDataDir, demo = false }:
   if (adminToken !== undefined && adminToken.length < 16) {
     throw new ConfigError('CODEX_POOL_ADMIN_TOKEN must be at least 16 characters long.');
   }
+  const requestTimeoutS = parseCount(
+    pick(undefined, 'CODEX_POOL_REQUEST_TIMEOUT_S'),
+    'CODEX_POOL_REQUEST_TIMEOUT_S',
+  );
+  const maxConnections = parseCount(
+    pick(undefined, 'CODEX_POOL_MAX_CONNECTIONS'),
+    'CODEX_POOL_MAX_CONNECTIONS',
+  );
+  const clientLimits = {
+    ...(requestTimeoutS !== undefined ? { requestTimeoutMs: requestTimeoutS * 1000 } : {}),
+    ...(maxConnections !== undefined ? { maxConnections } : {}),
+  };
   return {
+    ...(Object.keys(clientLimits).length > 0 ? { clientLimits } : {}),
     host: pick(flags.host, 'CODEX_POOL_HOST') ?? '127.0.0.1',
     port,
     dataDir: pick(flags.dataDir, 'CODEX_POOL_DATA_DIR') ?? defaultDataDir,
@@ -124,6 +139,14 @@ function parsePort(value: string | undefined): number {
     throw new ConfigError(`The port must be a whole number from 0 to 65535; got "${value}".`);
   }
   return port;
+}
+
+function parseCount(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1)
+    throw new ConfigError(`${name} must be a whole number of at least 1; got "${value}".`);
+  return n;
 }
 
 function parseBaseUrl(value: string, name: string): string {

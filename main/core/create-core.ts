@@ -1,9 +1,9 @@
 import type { Server } from 'node:http';
 import { join } from 'node:path';
-import type { CoreConfig } from './config';
+import { isLoopbackHost, type CoreConfig } from './config';
 import { createLogger, type Logger } from './log';
 import { Router, type Route } from './http/router';
-import { createHttpServer, listen, close } from './http/server';
+import { createHttpServer, listen, close, type ClientLimits } from './http/server';
 import { loadAdminToken } from './admin/admin-token';
 import { SessionStore } from './admin/sessions';
 import { baseAdminRoutes } from './admin/admin-routes';
@@ -21,8 +21,10 @@ import { poolRoutes } from './admin/pool-routes';
 import { quotaHistoryRoutes } from './admin/quota-history-routes';
 import { dashboardRoutes } from './admin/dashboard-routes';
 import { backupRoutes } from './admin/backup-routes';
+import { storageHttpError } from './admin/storage-errors';
 import type { AccountsTuning } from './accounts/tuning';
 import { connectRoutes } from './admin/connect-routes';
+import type { HealthProblem } from '../../shared/api';
 
 /** Capabilities and sources the core does not reach for itself (CONVENTIONS.md habit 5). */
 export interface CoreDeps {
@@ -40,6 +42,8 @@ export interface CoreDeps {
   desktop?: DesktopCapabilities;
   /** Login ports and polling timings; tests use free ports and drive polling by hand. */
   accountsTuning?: AccountsTuning;
+  /** Bounds on slow and numerous clients; over the config's (tests shorten them). */
+  clientLimits?: Partial<ClientLimits>;
 }
 
 /** A built, not yet started core. */
@@ -94,11 +98,18 @@ export function createCore(config: CoreConfig, deps: CoreDeps = {}): Core {
 
   const buildRoutes = (s: Store, svc: Services): Route[] => [
     ...svc.proxyRoutes,
-    ...baseAdminRoutes({ guard: guard(), version, demo: config.demo }),
+    ...baseAdminRoutes({
+      guard: guard(),
+      version,
+      demo: config.demo,
+      problems: () => healthProblems(svc),
+      networkExposed: !isLoopbackHost(config.host),
+    }),
     ...settingsRoutes({
       guard: guard(),
       settings: svc.settings,
       accountExists: (id) => svc.pool.record(id) !== undefined,
+      exposedHost: isLoopbackHost(config.host) ? null : config.host,
       recentRequests: (limit, before) => {
         svc.queue.flush(); // the history shows requests that finished a moment ago
         return s.requests.recent(limit, before);
@@ -173,7 +184,14 @@ export function createCore(config: CoreConfig, deps: CoreDeps = {}): Core {
         ...(deps.upstreamTimeouts ? { upstreamTimeouts: deps.upstreamTimeouts } : {}),
         ...(deps.accountsTuning ? { accountsTuning: deps.accountsTuning } : {}),
       });
-      server = createHttpServer(new Router(buildRoutes(store, services)), log);
+      const svc = services;
+      server = createHttpServer(new Router(buildRoutes(store, services)), log, {
+        limits: { ...config.clientLimits, ...deps.clientLimits },
+        mapError: (err) => {
+          const problem = svc.storage.failed(err);
+          return problem ? storageHttpError(problem) : null;
+        },
+      });
       try {
         port = await listen(server, config.host, config.port);
       } catch (err) {
@@ -187,6 +205,11 @@ export function createCore(config: CoreConfig, deps: CoreDeps = {}): Core {
         dataDir: config.dataDir,
         demo: config.demo,
       });
+      if (!isLoopbackHost(config.host)) {
+        log.warn('bound to a non-loopback address: reachable from the network; proxy API keys are enforced', {
+          host: config.host,
+        });
+      }
     },
     stop() {
       stopping ??= (async () => {
@@ -199,4 +222,34 @@ export function createCore(config: CoreConfig, deps: CoreDeps = {}): Core {
       return stopping;
     },
   };
+}
+
+/**
+ * What `/api/health` reports as wrong: the disk's state, logins that live only in memory until it recovers, and
+ * logins the key file cannot open.
+ */
+function healthProblems(svc: Services): HealthProblem[] {
+  const problems: HealthProblem[] = [];
+  const storage = svc.storage.current();
+  if (storage) problems.push(storage);
+  const since = svc.tokens.unsavedSince();
+  if (since !== null) {
+    const n = svc.tokens.unsavedCount;
+    problems.push({
+      code: 'logins_unsaved',
+      message: `${n} renewed ${n === 1 ? 'login is' : 'logins are'} not saved yet and live only in memory; they are saved as soon as the disk allows. Stopping Codex Pool before then would sign ${n === 1 ? 'that account' : 'those accounts'} out.`,
+      since,
+    });
+  }
+  const unreadable = svc.tokens.unreadableLogins();
+  if (unreadable) {
+    // Health is public: the message names the key file but not its path (the account's lastError has that).
+    const n = unreadable.count;
+    problems.push({
+      code: 'logins_unreadable',
+      message: `${n} saved ${n === 1 ? 'login cannot' : 'logins cannot'} be opened with the key file (secret.key in the data dir): it was replaced, or the database was copied without it. Put the original key file back and restart, or sign in to ${n === 1 ? 'that account' : 'those accounts'} again.`,
+      since: unreadable.since,
+    });
+  }
+  return problems;
 }

@@ -8,6 +8,7 @@ import type { Route } from './http/router';
 import { HttpError } from './http/http-error';
 import { isAllowedHost, isCrossSite, type GuardOptions } from './admin/guard';
 import { createWriteQueue, type Store, type WriteQueue } from './store';
+import { StorageHealth } from './store/storage-health';
 import type { SecretBox } from './secrets';
 import type { GatedModelEntry } from './balancer';
 import { PoolState, type PoolEvent } from './pool/pool-state';
@@ -43,6 +44,8 @@ import { SelfTest } from './connect/self-test';
 
 /** How often expired sticky mappings and response owners are swept (BALANCER.md §6.1). */
 const AFFINITY_SWEEP_MS = 300_000;
+/** How often writes the disk refused (renewed logins) are tried again while a storage problem lasts. */
+const STORAGE_RETRY_MS = 5_000;
 /** Request history and quota samples older than this are pruned. */
 const HISTORY_RETENTION_S = 30 * 24 * 3600;
 
@@ -92,6 +95,8 @@ export interface Services {
   connect: ConnectService;
   /** The dashboard's test request through the pool. */
   selfTest: SelfTest;
+  /** Disk trouble met by any write, for `/api/health` and the admin API's error answers. */
+  storage: StorageHealth;
   /** Starts timers (sweeps, pruning). */
   startTimers(): void;
   /** Stops timers, flushes queued writes and closes upstream connections. */
@@ -111,8 +116,13 @@ export function codexPersona(): CodexPersona {
 /** Builds the object graph of a started core over an open store. Nothing here listens; timers start later. */
 export function buildServices(deps: ServiceDeps): Services {
   const { config, store, log, now, random } = deps;
+  const storage = new StorageHealth(config.dataDir, now);
   const queue = createWriteQueue(store, {
-    onError: (err) => log.error('a queued database write failed', { err }),
+    onError: (err) => {
+      storage.failed(err);
+      log.error('a queued database write failed', { err });
+    },
+    onCommit: () => storage.succeeded(),
   });
   const settings = new SettingsService(store.settings);
   let registryCache: readonly GatedModelEntry[] = store.registry.list();
@@ -151,7 +161,8 @@ export function buildServices(deps: ServiceDeps): Services {
       get: (id) => pool.record(id) ?? null,
       updateTokens: (id, sealed, accessExpiresAt, lastRefreshAt) => {
         // Synchronous on purpose: the rotated refresh token must be on disk before the new access token is
-        // used, so a crash can never leave us holding a spent refresh token (PROTOCOL.md §1.4).
+        // used, so a crash can never leave us holding a spent refresh token (PROTOCOL.md §1.4). A throw (full
+        // disk) is the token service's to handle: it keeps the set in memory and retries.
         const done = store.accounts.updateTokens(id, sealed, accessExpiresAt, lastRefreshAt);
         // Only the token fields: re-reading the row could roll back a status still in the write queue.
         if (done) pool.updateTokens(id, { sealedTokens: sealed, accessExpiresAt, lastRefreshAt });
@@ -170,6 +181,8 @@ export function buildServices(deps: ServiceDeps): Services {
         code: failure.code,
         message: failure.message,
       }),
+    storage,
+    onUnsavedChange: (accountId) => events.publish({ type: 'account', accountId, change: 'updated' }),
   });
   const affinity = new Affinity(store, queue, now);
   const tuning = deps.accountsTuning ?? {};
@@ -345,6 +358,7 @@ export function buildServices(deps: ServiceDeps): Services {
     backup,
     connect,
     selfTest,
+    storage,
     startTimers() {
       if (tuning.backgroundPolling !== false) {
         poller.start();
@@ -362,6 +376,12 @@ export function buildServices(deps: ServiceDeps): Services {
         timers.push(t);
       };
       every(AFFINITY_SWEEP_MS, () => affinity.sweep());
+      every(tuning.storageRetryMs ?? STORAGE_RETRY_MS, () => {
+        if (tokens.unsavedCount > 0) tokens.retryUnsaved();
+        if (storage.current() === null) return;
+        queue.flush();
+        if (tokens.unsavedCount === 0 && queue.pending === 0) storage.recheckFreeSpace();
+      });
       every(3600_000, () =>
         queue.push((s) => {
           s.requests.prune((now() - HISTORY_RETENTION_S) * 1000);
@@ -375,6 +395,15 @@ export function buildServices(deps: ServiceDeps): Services {
       sweep.stop();
       await logins.stop();
       events.closeAll();
+      const unsaved = tokens.retryUnsaved();
+      if (unsaved > 0) {
+        log.error(
+          'renewed logins could not be saved before stopping; those accounts will need a new sign-in',
+          {
+            accounts: unsaved,
+          },
+        );
+      }
       queue.stop();
       await dispatcher.close();
     },

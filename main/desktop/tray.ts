@@ -85,7 +85,12 @@ export function trayActions(deps: TrayDeps, refresh: () => void): TrayActions {
   };
   return {
     setStrategy(strategy: RoutingStrategy) {
-      core.services.settings.update({ routingStrategy: strategy });
+      try {
+        core.services.settings.update({ routingStrategy: strategy });
+      } catch (err) {
+        // Not saved (a full disk): the menu is rebuilt from the settings in force, so it shows the truth.
+        log.warn('could not change the routing strategy', { strategy, err });
+      }
       refresh();
     },
     openDashboard: deps.openDashboard,

@@ -14,3 +14,4 @@ export * from './pool';
 export * from './quota-history';
 export * from './backup';
 export * from './connect';
+export * from './session';

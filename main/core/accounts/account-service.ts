@@ -88,6 +88,7 @@ export class AccountService {
       accessExpiresAt: identity.accessExpiresAt,
       lastRefreshAt: options.lastRefreshAt ?? this.deps.now(),
     });
+    this.deps.tokens.forget(result.account.id); // the new login replaces any set still waiting for the disk
     this.deps.pool.upsertRecord(result.account);
     return result;
   }
@@ -203,6 +204,7 @@ export class AccountService {
       this.deps.pool.state(record.id),
       this.deps.registry?.() ?? [],
       this.deps.now(),
+      this.deps.tokens.loginProblem(record.id),
     );
   }
 

@@ -22,12 +22,16 @@ function familyLabel(
   return registry.find((e) => e.quotaKey === family)?.label ?? sample.limitName ?? null;
 }
 
-/** Builds the API view of one account at `now` (epoch s). */
+/**
+ * Builds the API view of one account at `now` (epoch s). `problem` is a runtime problem that outranks the stored
+ * reason as the account's `lastError` (a renewed login the disk refused, issue 8).
+ */
 export function toAccountDto(
   record: AccountRecord,
   state: AccountState | undefined,
   registry: readonly GatedModelEntry[],
   now: number,
+  problem: string | null = null,
 ): AccountDto {
   const usage = state?.usage ?? {};
   const standard = usage[STANDARD_FAMILY];
@@ -57,6 +61,6 @@ export function toAccountDto(
       additional,
       recordedAt: standard?.recordedAt ?? null,
     },
-    lastError: state?.statusReason ?? record.statusReason,
+    lastError: problem ?? state?.statusReason ?? record.statusReason,
   };
 }

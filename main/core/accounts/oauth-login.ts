@@ -26,6 +26,7 @@ import {
   redirectUriForPort,
 } from './oauth-constants';
 import { buildAuthorizeUrl, createPkce, createState } from './pkce';
+import { classifyStorageError, describeStorageProblem } from '../store/storage-health';
 
 /** Where a login stands. `accountId` and `created` on success, `message` on error. */
 export interface LoginStatus {
@@ -277,10 +278,13 @@ export class LoginManager {
       login.status.created = added.created;
       await this.finish(login, 'success');
     } catch (err) {
+      const disk = classifyStorageError(err);
       const message =
         err instanceof LoginError || (err as Error).name === 'AuthDataError'
           ? (err as Error).message
-          : 'The login could not be saved; see the Codex Pool log.';
+          : disk !== null
+            ? `The login could not be saved: ${describeStorageProblem(disk).reason}. ${describeStorageProblem(disk).fix} and sign in again.`
+            : 'The login could not be saved; see the Codex Pool log.';
       if (!(err instanceof LoginError)) this.deps.log.error('login failed', { err });
       await this.finish(login, 'error', message);
     }

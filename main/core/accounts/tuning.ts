@@ -12,6 +12,8 @@ export interface AccountsTuning {
   usagePollIntervalMs?: number;
   usagePollInitialDelayMs?: number;
   usageRetryDelaysMs?: readonly number[];
+  /** How often writes the disk refused are retried (default 5 s). */
+  storageRetryMs?: number;
   /** False turns the background usage poller and token sweep off (tests drive them by hand). */
   backgroundPolling?: boolean;
 }

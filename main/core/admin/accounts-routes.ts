@@ -19,6 +19,7 @@ import { HttpError } from '../http/http-error';
 import type { Logger } from '../log';
 import { AccountError, type AccountService } from '../accounts/account-service';
 import { AuthDataError } from '../accounts/jwt';
+import { SecretBoxError } from '../secrets';
 import { RefreshError, type TokenService } from '../accounts/token-service';
 import type { UsagePoller } from '../usage/usage-poller';
 import { adminOnly } from './admin-routes';
@@ -44,6 +45,10 @@ const IMPORT_LIMIT = 256 * 1024;
 function mapError(err: unknown): never {
   if (err instanceof AccountError) {
     throw new HttpError(err.code === 'not_found' ? 404 : 409, err.code, err.message);
+  }
+  if (err instanceof SecretBoxError) {
+    // The export could not open the login: say why (the message names the key file), not "internal error".
+    throw new HttpError(503, 'login_unreadable', err.message);
   }
   if (err instanceof AuthDataError) {
     throw new HttpError(err.code === 'no_id_token' ? 409 : 400, err.code, err.message);

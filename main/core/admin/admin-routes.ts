@@ -1,10 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Health } from '../../../shared/api';
+import type { Health, HealthProblem, LogoutResult } from '../../../shared/api';
 import type { Handler, Params, Route } from '../http/router';
 import { sendJson } from '../http/respond';
 import { HttpError } from '../http/http-error';
-import { authorizeAdmin, isAllowedHost, type GuardOptions } from './guard';
-import { SESSION_COOKIE } from './sessions';
+import { authorizeAdmin, isAllowedHost, isCrossSite, type GuardOptions } from './guard';
+import { readCookie, SESSION_COOKIE } from './sessions';
 
 /** Headers on every admin response: no sniffing, no framing by other sites, no referrer leaks. */
 const SECURITY_HEADERS: Record<string, string> = {
@@ -38,17 +38,34 @@ export interface AdminContext {
   guard: GuardOptions;
   version: string;
   demo: boolean;
+  /** Problems in force (a full disk…), read on every health request. */
+  problems: () => HealthProblem[];
+  /** Bound to a non-loopback address. */
+  networkExposed: boolean;
 }
 
-/** The admin API's first routes: health, and the dashboard login that trades a one-time code for a cookie. */
+/**
+ * The admin API's first routes: health, the dashboard login that trades a one-time code for a cookie, and the
+ * logout that ends it.
+ */
 export function baseAdminRoutes(ctx: AdminContext): Route[] {
-  const health: Health = { ok: true, version: ctx.version, demo: ctx.demo };
   return [
-    // Health is public (monitors and the CLI probe it before they have a token); it reveals only the version.
+    // Health is public (monitors and the CLI probe it before they have a token); it reveals the version and what
+    // is wrong in words that carry no path, account or secret.
     {
       method: 'GET',
       path: '/api/health',
-      handler: hostChecked(ctx.guard, (_req, res) => sendJson(res, 200, health)),
+      handler: hostChecked(ctx.guard, (_req, res) => {
+        const problems = ctx.problems();
+        const health: Health = {
+          ok: problems.length === 0,
+          version: ctx.version,
+          demo: ctx.demo,
+          problems,
+          networkExposed: ctx.networkExposed,
+        };
+        sendJson(res, 200, health);
+      }),
     },
     {
       method: 'GET',
@@ -69,6 +86,23 @@ export function baseAdminRoutes(ctx: AdminContext): Route[] {
           'cache-control': 'no-store',
         });
         res.end();
+      }),
+    },
+    {
+      // Needs no live session (signing out twice, or after a restart, still clears the cookie), but refuses other
+      // sites: a page elsewhere must not be able to sign the user out.
+      method: 'POST',
+      path: '/api/session/logout',
+      handler: hostChecked(ctx.guard, (req, res) => {
+        if (isCrossSite(req, ctx.guard)) {
+          throw new HttpError(403, 'cross_site_request', 'Cross-site requests to the admin API are refused.');
+        }
+        const session = readCookie(req.headers.cookie, SESSION_COOKIE);
+        if (session !== undefined) ctx.guard.sessions.revoke(session);
+        const body: LogoutResult = { signedOut: true };
+        sendJson(res, 200, body, {
+          'set-cookie': `${SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0`,
+        });
       }),
     },
   ];

@@ -5,13 +5,58 @@ import { sendError } from './respond';
 import type { Router } from './router';
 
 /**
+ * Bounds on what a client may hold (issue 8: 100 connections sending a byte every 10 s stayed open for good).
+ * Only the request side is bounded: once a request is fully received, its response may stream for as long as
+ * upstream keeps talking, so a long Codex turn is never cut.
+ */
+export interface ClientLimits {
+  /** Time to receive a request's headers, counted from the connection or the request's first byte (ms). */
+  headersTimeoutMs: number;
+  /** Time to receive a whole request, headers and body (ms); at least `headersTimeoutMs`. */
+  requestTimeoutMs: number;
+  /** Open client connections beyond this are refused (closed at once) and logged. */
+  maxConnections: number;
+  /** How often the timeouts above are checked (ms): their granularity. */
+  checkIntervalMs: number;
+}
+
+/** Defaults: generous for a slow remote link uploading a large prompt, short for a stuck client. */
+export const DEFAULT_CLIENT_LIMITS: ClientLimits = {
+  headersTimeoutMs: 30_000,
+  requestTimeoutMs: 120_000,
+  maxConnections: 512,
+  checkIntervalMs: 5_000,
+};
+
+/** A refusal is logged at most this often, so a flood of connections cannot flood the log too. */
+const DROP_LOG_INTERVAL_MS = 10_000;
+
+/** Options of {@link createHttpServer}. */
+export interface HttpServerOptions {
+  limits?: Partial<ClientLimits>;
+  /**
+   * Turns an error no handler recognised into the answer a client can act on (a full disk → 507), or null to
+   * leave it a bare 500. The cause is still logged.
+   */
+  mapError?: (err: unknown) => HttpError | null;
+}
+
+/**
  * The one HTTP server of the core: proxy routes, the admin API and the dashboard share it (ARCHITECTURE.md
  * "Why HTTP and not IPC"). Everything a handler throws ends as the error envelope; unknown errors are logged
- * here, with the route, and answered with a bare 500.
+ * here, with the route, and answered with a bare 500 unless `mapError` knows them.
  */
-export function createHttpServer(router: Router, log: Logger): Server {
+export function createHttpServer(router: Router, log: Logger, options: HttpServerOptions = {}): Server {
+  const limits = { ...DEFAULT_CLIENT_LIMITS, ...options.limits };
   const server = createServer(
-    { requestTimeout: 0, headersTimeout: 60_000, keepAliveTimeout: 65_000 },
+    {
+      // Node answers 408 and closes a connection that has not delivered its headers or its whole request in
+      // time; a connection whose request is complete is no longer timed, whatever its response does.
+      headersTimeout: Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs),
+      requestTimeout: limits.requestTimeoutMs,
+      connectionsCheckingInterval: limits.checkIntervalMs,
+      keepAliveTimeout: 65_000,
+    },
     (req, res) => {
       track(server, res);
       const url = req.url ?? '/';
@@ -20,8 +65,9 @@ export function createHttpServer(router: Router, log: Logger): Server {
       const method = req.method ?? 'GET';
       const match = router.match(method, pathname);
       const fail = (err: unknown): void => {
-        if (!(err instanceof HttpError)) log.error('request failed', { method, path: pathname, err });
-        sendError(res, err);
+        if (err instanceof HttpError) return sendError(res, err);
+        log.error('request failed', { method, path: pathname, err });
+        sendError(res, options.mapError?.(err) ?? err);
       };
       if (match.kind === 'not_found')
         return fail(new HttpError(404, 'not_found', `No route for ${method} ${pathname}.`));
@@ -40,6 +86,20 @@ export function createHttpServer(router: Router, log: Logger): Server {
       }
     },
   );
+  server.maxConnections = limits.maxConnections;
+  let lastDropLog = 0;
+  let dropped = 0;
+  server.on('drop', () => {
+    dropped += 1;
+    const t = Date.now();
+    if (t - lastDropLog < DROP_LOG_INTERVAL_MS) return;
+    log.warn('refused client connections: the open-connection limit is reached', {
+      limit: limits.maxConnections,
+      refused: dropped,
+    });
+    lastDropLog = t;
+    dropped = 0;
+  });
   // WebSocket transport is not served (PROTOCOL.md §12): refuse the handshake so the Codex CLI falls back to
   // HTTP streaming at once.
   server.on('upgrade', (_req, socket) => {

@@ -36,8 +36,9 @@ export interface PoolStateDeps {
 
 /**
  * The live state of every account: the balancer's {@link AccountState} (persisted fields plus the runtime
- * overlay) and the stored record (identity, sealed tokens). Reads are map lookups; every persisted change is
- * queued on the write-behind queue, so the request path never writes to disk.
+ * overlay) and the stored record (identity, sealed tokens). Reads are map lookups; every change the balancer
+ * derives is queued on the write-behind queue, so the request path never writes to disk. A change the user asks
+ * for ({@link PoolState.setUserStatus}) is committed before it returns.
  */
 export class PoolState {
   private readonly states = new Map<string, AccountState>();
@@ -220,7 +221,9 @@ export class PoolState {
 
   /**
    * A status the user sets: `paused`, or `active` on resume (which also clears any stale block, so a resumed
-   * account is tried at once and upstream tells us if it is still limited). Written behind like every change.
+   * account is tried at once and upstream tells us if it is still limited). Unlike the balancer's own changes it
+   * is committed before this returns (issue 8: the 200 of a pause must survive a kill -9); when the write fails
+   * (disk full) it throws and the live state is left as it was, so nothing claims a change that is not stored.
    */
   setUserStatus(id: string, status: 'paused' | 'active'): AccountState | undefined {
     const prev = this.states.get(id);
@@ -236,8 +239,12 @@ export class PoolState {
       errorCount: 0,
       lastErrorAt: null,
     };
+    // Queued writes go first so the store sees changes in the order they happened.
+    this.deps.queue.flush();
+    const write = this.stateWrite(prev, next);
+    if (write) this.deps.store.transaction(() => write(this.deps.store));
     this.replace(next);
-    this.persist(prev, next);
+    this.announce(prev, next);
     return next;
   }
 
@@ -247,16 +254,19 @@ export class PoolState {
   }
 
   private persist(prev: AccountState, next: AccountState): void {
+    const write = this.stateWrite(prev, next);
+    if (!write) return;
+    this.deps.queue.push(write);
+    this.announce(prev, next);
+  }
+
+  /** The store write that takes an account from `prev` to `next`, or null when no persisted field changed. */
+  private stateWrite(prev: AccountState, next: AccountState): ((s: Store) => void) | null {
     const id = next.id;
-    const statusChanged =
-      prev.status !== next.status ||
-      prev.rateLimitKind !== next.rateLimitKind ||
-      prev.resetAt !== next.resetAt ||
-      prev.blockedAt !== next.blockedAt ||
-      prev.statusReason !== next.statusReason;
+    const statusChanged = persistedStatusChanged(prev, next);
     const blocksChanged = prev.familyBlocks !== next.familyBlocks;
-    if (!statusChanged && !blocksChanged) return;
-    this.deps.queue.push((s) => {
+    if (!statusChanged && !blocksChanged) return null;
+    return (s) => {
       if (statusChanged) {
         s.accounts.updateState(id, {
           status: next.status,
@@ -274,31 +284,45 @@ export class PoolState {
           if (prev.familyBlocks[family] !== block) s.familyBlocks.upsert({ accountId: id, family, ...block });
         }
       }
-    });
-    if (statusChanged) {
-      const record = this.records.get(id);
-      if (record) {
-        this.records.set(id, {
-          ...record,
-          status: next.status,
-          statusReason: next.statusReason,
-          rateLimitKind: next.rateLimitKind,
-          resetAt: next.resetAt,
-          blockedAt: next.blockedAt,
-        });
-      }
-      if (prev.status !== next.status) {
-        this.deps.onEvent?.({
-          type: 'status',
-          accountId: id,
-          from: prev.status,
-          to: next.status,
-          reason: next.statusReason,
-        });
-      }
-      this.deps.onEvent?.({ type: 'account', accountId: id });
-    }
+    };
   }
+
+  /** Mirrors a persisted status change into the record and tells listeners. */
+  private announce(prev: AccountState, next: AccountState): void {
+    if (!persistedStatusChanged(prev, next)) return;
+    const id = next.id;
+    const record = this.records.get(id);
+    if (record) {
+      this.records.set(id, {
+        ...record,
+        status: next.status,
+        statusReason: next.statusReason,
+        rateLimitKind: next.rateLimitKind,
+        resetAt: next.resetAt,
+        blockedAt: next.blockedAt,
+      });
+    }
+    if (prev.status !== next.status) {
+      this.deps.onEvent?.({
+        type: 'status',
+        accountId: id,
+        from: prev.status,
+        to: next.status,
+        reason: next.statusReason,
+      });
+    }
+    this.deps.onEvent?.({ type: 'account', accountId: id });
+  }
+}
+
+function persistedStatusChanged(prev: AccountState, next: AccountState): boolean {
+  return (
+    prev.status !== next.status ||
+    prev.rateLimitKind !== next.rateLimitKind ||
+    prev.resetAt !== next.resetAt ||
+    prev.blockedAt !== next.blockedAt ||
+    prev.statusReason !== next.statusReason
+  );
 }
 
 function fromRecord(

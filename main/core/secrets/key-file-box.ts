@@ -40,7 +40,9 @@ export interface KeyFileSecretBoxOptions {
  * Sealed format: `v1:<base64(iv | tag | ciphertext)>`.
  */
 export function createKeyFileSecretBox(dataDir: string, options: KeyFileSecretBoxOptions = {}): SecretBox {
-  const key = loadOrCreateKey(join(dataDir, KEY_FILE_NAME), options.log ?? (() => {}));
+  const path = join(dataDir, KEY_FILE_NAME);
+  const key = loadOrCreateKey(path, options.log ?? (() => {}));
+  const cannotOpen = (): SecretBoxError => cannotOpenWith(path);
   return {
     kind: 'key-file',
     seal(plain: string): SealedSecret {
@@ -74,10 +76,13 @@ export function createKeyFileSecretBox(dataDir: string, options: KeyFileSecretBo
   };
 }
 
-function cannotOpen(): SecretBoxError {
+function cannotOpenWith(path: string): SecretBoxError {
+  // Names the key file: the usual cause is a key file replaced or restored apart from its database (issue 8).
   return new SecretBoxError(
     'cannot_open',
-    `Could not open a sealed secret: it was sealed with a different ${KEY_FILE_NAME} or has been altered.`,
+    `Could not open a saved login with the key file ${path}: the login was sealed with a different ${KEY_FILE_NAME} ` +
+      '(was the key file replaced, or the database copied without it?) or has been altered. ' +
+      'Put the original key file back and restart, or sign in to the account again.',
   );
 }
 
@@ -91,7 +96,17 @@ function loadOrCreateKey(path: string, log: (msg: string) => void): Buffer {
       log(`Tightened permissions of ${path} from ${mode.toString(8).padStart(4, '0')} to 0600.`);
     }
   }
-  const key = readFileSync(path);
+  let key: Buffer;
+  try {
+    key = readFileSync(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'error';
+    throw new SecretBoxError(
+      'bad_key_file',
+      `Cannot read the key file ${path} (${code}); the saved logins cannot be opened without it. ` +
+        'Make it a readable file (mode 0600) owned by the user running Codex Pool, or restore it from a backup.',
+    );
+  }
   if (key.length !== KEY_BYTES) {
     // Never overwrite: a replaced key would make every stored secret unreadable.
     throw new SecretBoxError(

@@ -4,6 +4,7 @@ import { basename, dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { StoreError } from './errors';
 import type { Migration } from './migrations';
+import { makeDatabasePrivate } from './private-files';
 
 /** How many `.bak-v…` copies to keep next to the database. */
 export const BACKUPS_TO_KEEP = 3;
@@ -124,6 +125,8 @@ function backUp(db: Database.Database, options: InspectOptions, version: number)
   let target = base;
   for (let n = 1; existsSync(target); n += 1) target = `${base}-${n}`;
   // VACUUM INTO works on the read-only connection and yields a compact, consistent copy (WAL included).
+  // Created empty and private first (VACUUM INTO accepts an empty file): the copy holds the same secrets.
+  makeDatabasePrivate(target);
   db.prepare('VACUUM INTO ?').run(target);
   options.log(
     `Backed up ${basename(options.path)} (schema ${version}) to ${basename(target)} before migrating.`,

@@ -9,6 +9,7 @@ import { RegistryRepository } from './registry-repository';
 import { RequestsRepository } from './requests-repository';
 import { ResponseOwnersRepository } from './response-owners-repository';
 import { SettingsRepository } from './settings-repository';
+import { makeDatabasePrivate } from './private-files';
 import { StickyRepository } from './sticky-repository';
 
 /** The database file name inside the data dir. */
@@ -67,6 +68,7 @@ export function openStore(options: OpenStoreOptions): Store {
   const migrations = options.migrations ?? MIGRATIONS;
   const { version, pending } = inspectAndBackUp({ path: options.path, migrations, now, log });
 
+  makeDatabasePrivate(options.path);
   const db = new Database(options.path);
   let schemaVersion: number;
   try {
@@ -100,6 +102,12 @@ export function openStore(options: OpenStoreOptions): Store {
       try {
         // Folding the WAL back keeps the file self-contained for backups and copies made while we are down.
         db.pragma('wal_checkpoint(TRUNCATE)');
+      } catch (err) {
+        // A full disk can refuse the checkpoint. Nothing is lost: the WAL stays next to the file and SQLite
+        // replays it on the next open, so stopping must still succeed (issue 8: SIGTERM exits 0).
+        log(
+          `Could not fold the write-ahead log back into the database (${(err as Error).message}); it is kept and replayed on the next start.`,
+        );
       } finally {
         db.close();
       }

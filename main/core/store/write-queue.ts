@@ -11,6 +11,8 @@ export interface WriteQueueOptions {
   maxBatch?: number;
   /** Receives the error of a write that threw (the other writes of its batch still commit). */
   onError?: (err: unknown) => void;
+  /** Called after a batch committed: the disk took a write (storage health clears a past failure). */
+  onCommit?: () => void;
 }
 
 /** Buffers writes from the hot path and commits them in batches. */
@@ -51,6 +53,7 @@ export function createWriteQueue(store: Store, options: WriteQueueOptions = {}):
           }
         }
       });
+      options.onCommit?.();
     } catch (err) {
       // The commit itself failed (disk full, database closed): the batch is lost; say how much.
       onError(new Error(`Could not commit ${batch.length} queued writes`, { cause: err }));

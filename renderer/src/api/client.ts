@@ -21,6 +21,7 @@ import {
   deviceStartResultSchema,
   errorEnvelopeSchema,
   healthSchema,
+  logoutResultSchema,
   oauthStartResultSchema,
   oauthStatusSchema,
   poolQuotaHistorySchema,
@@ -131,6 +132,8 @@ const account = (id: string, action = ''): string => `/api/accounts/${encodeURIC
 /** The admin API, one method per route. */
 export const api = {
   health: () => call(healthSchema, '/api/health'),
+  /** Ends this browser's dashboard session (and clears its cookie). */
+  logout: () => call(logoutResultSchema, '/api/session/logout', post()),
 
   listAccounts: () => call(accountListSchema, '/api/accounts'),
   /** Imports an auth.json given as the file's text; the server recognises the Codex CLI and OpenCode shapes. */

@@ -10,9 +10,11 @@ import { BackupView } from '../features/backup/BackupView';
 import { ConnectView } from '../features/connect/ConnectView';
 import { FirstRun } from '../features/connect/FirstRun';
 import { healthResource } from './health-data';
+import { HealthBanners } from './HealthBanners';
 import { startLiveUpdates } from './live-updates';
 import { Notices } from './Notices';
 import { SignedOut } from './SignedOut';
+import { SignOutButton } from './SignOutButton';
 import { Tabs } from './Tabs';
 import { useUi, type Tab } from './ui-store';
 
@@ -55,6 +57,7 @@ function Dashboard() {
           <span className="dot" aria-hidden="true" />
           {STREAM_LABELS[stream]}
         </span>
+        <SignOutButton />
       </header>
       <Tabs />
       <FirstRun />
@@ -97,6 +100,7 @@ export function App() {
   return (
     <div className="app">
       {health?.demo && <DemoBanner />}
+      <HealthBanners />
       {body}
     </div>
   );

@@ -37,7 +37,10 @@ async function account(core: { admin(path: string): Promise<Response> }, id: str
   return list.accounts.find((a) => a.id === id)!;
 }
 
-/** A token service over the core's store whose persist step fails the way a crash would cut it. */
+/**
+ * A token service over the core's store whose persist step fails where a crash would cut it. It keeps the new set in
+ * memory (as it must when a disk refuses it); the test then drops the service with that memory, as a crash would.
+ */
 function crashingTokenService(core: Core, authBaseUrl: string, when: 'before' | 'after'): TokenService {
   const store = core.store;
   return new TokenService({
@@ -92,7 +95,7 @@ describe('token refresh', () => {
     const [idA] = pool.ids;
     const original = { ...pool.accounts[0]!.tokens };
     const crashing = crashingTokenService(pool.core, pool.sim.authBaseUrl, 'before');
-    await expect(crashing.refresh(idA!)).rejects.toThrow('simulated crash before the write');
+    await crashing.refresh(idA!);
     expect(pool.accounts[0]!.tokens.refreshToken).not.toBe(original.refreshToken); // upstream did rotate
 
     await pool.core.stop();
@@ -122,7 +125,7 @@ describe('token refresh', () => {
     pool = await startAccountsPool({ accounts: [{ email: 'a@example.com' }] });
     const [id] = pool.ids;
     const crashing = crashingTokenService(pool.core, pool.sim.authBaseUrl, 'after');
-    await expect(crashing.refresh(id!)).rejects.toThrow('simulated crash after the write');
+    await crashing.refresh(id!);
 
     await pool.core.stop();
     restarted = await startCoreOn(pool.core.config.dataDir, pool.sim);

@@ -18,6 +18,17 @@ describe('resolveConfig', () => {
     });
   });
 
+  it('reads the client limits: request timeout in seconds and the connection cap', () => {
+    const env = { CODEX_POOL_REQUEST_TIMEOUT_S: '45', CODEX_POOL_MAX_CONNECTIONS: '64' };
+    expect(resolveConfig({ ...base, env }).clientLimits).toEqual({
+      requestTimeoutMs: 45_000,
+      maxConnections: 64,
+    });
+    expect(() => resolveConfig({ ...base, env: { CODEX_POOL_MAX_CONNECTIONS: '0' } })).toThrow(
+      'CODEX_POOL_MAX_CONNECTIONS must be a whole number of at least 1; got "0".',
+    );
+  });
+
   it('reads the upstream bounds in seconds and the connection cap', () => {
     const env = {
       CODEX_POOL_UPSTREAM_HEADERS_TIMEOUT: '30',

@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BACKUPS_TO_KEEP, MIGRATIONS, StoreError, type Migration } from '../../../main/core/store';
@@ -179,4 +180,28 @@ describe('openStore migrations', () => {
       'migration_mismatch',
     );
   });
+});
+
+describe('file modes', () => {
+  it.skipIf(process.platform === 'win32')(
+    'creates the database, its -wal and -shm, and migration backups 0600 whatever the umask',
+    () => {
+      const previous = process.umask(0o022);
+      try {
+        const store = env.open();
+        store.settings.setMany({ routingStrategy: 'fill_first' });
+        for (const file of ['codex-pool.sqlite', 'codex-pool.sqlite-wal', 'codex-pool.sqlite-shm']) {
+          expect(statSync(join(env.dir, file)).mode & 0o777, file).toBe(0o600);
+        }
+        store.close();
+        chmodSync(env.path, 0o644); // a file left by an older build
+        env.open({ migrations: [...MIGRATIONS, extra(MIGRATIONS.length + 1)] });
+        expect(statSync(env.path).mode & 0o777).toBe(0o600);
+        const [backup] = backups();
+        expect(statSync(join(env.dir, backup!)).mode & 0o777).toBe(0o600);
+      } finally {
+        process.umask(previous);
+      }
+    },
+  );
 });

@@ -4,6 +4,7 @@ import type { SettingsPatch } from '../../../../shared/api';
 import { api, type ApiError } from '../../api/client';
 import { useResource } from '../../api/resource';
 import { useUi } from '../../app/ui-store';
+import { healthResource } from '../../app/health-data';
 import { ErrorMessage, Loading } from '../../components/feedback';
 import { accountName, accountsResource } from '../accounts/accounts-data';
 import { ApiKeys } from './ApiKeys';
@@ -41,6 +42,8 @@ const PREFERENCES: ReadonlyArray<{
 export function RoutingView() {
   const { data: settings, error, loading } = useResource(settingsResource);
   const { data: accountList } = useResource(accountsResource);
+  // Bound to the network, keys are enforced by the server: the switch shows that and cannot be turned off.
+  const keysEnforced = useResource(healthResource).data?.networkExposed === true;
   const notify = useUi((s) => s.notify);
   const [saving, setSaving] = useState(false);
   const pinId = useId();
@@ -132,11 +135,16 @@ export function RoutingView() {
             <input
               type="checkbox"
               checked={settings[key]}
+              disabled={key === 'requireApiKey' && keysEnforced}
               onChange={(e) => void save({ [key]: e.target.checked })}
             />
             <span>
               <strong>{title}</strong>
-              <span className="small muted block">{help}</span>
+              <span className="small muted block">
+                {key === 'requireApiKey' && keysEnforced
+                  ? 'Always on: this server is reachable from the network, so every client needs a key.'
+                  : help}
+              </span>
             </span>
           </label>
         ))}
