@@ -237,6 +237,8 @@ export function buildServices(deps: ServiceDeps): Services {
   const apiKeys = new ApiKeyService(store.apiKeys, (write) => queue.push(() => write()));
   const catalog = new ModelCatalog({ pool, tokens, upstream, now });
   const nowMs = (): number => now() * 1000 + (Date.now() % 1000);
+  let lastSelection = 0;
+  const selectionTime = (): number => (lastSelection = Math.max(nowMs() / 1000, lastSelection + 1e-6));
 
   const pooledUsage = (): ReturnType<typeof buildPooledUsage> =>
     buildPooledUsage(
@@ -296,6 +298,7 @@ export function buildServices(deps: ServiceDeps): Services {
     },
     now,
     nowMs,
+    selectionTime,
     random,
     newRequestId: randomUUID,
     sleep: (ms, signal) => sleep(ms, signal),

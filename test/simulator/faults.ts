@@ -17,6 +17,8 @@ export type HttpFaultKind =
   | 'account_suspended'
   | 'account_deleted'
   | 'model_not_supported'
+  /** 400 with a FastAPI-style `{"detail": "…"}` body, as upstream answers an unknown model slug. */
+  | 'detail_error'
   | 'invalid_grant'
   /** Any status and code: `{ kind: 'error', status: 401, code: 'app_session_terminated' }`. */
   | 'error';
@@ -156,6 +158,8 @@ export function httpFault(spec: FaultSpec, ctx: { model: string; planType: strin
         'invalid_request_error',
         m(`The '${ctx.model}' model is not supported when using Codex with a ChatGPT account.`),
       );
+    case 'detail_error':
+      return { status: s(400), body: { detail: m(`Unsupported model: ${ctx.model}`) } };
     case 'invalid_grant':
       return {
         status: s(400),

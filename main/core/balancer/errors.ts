@@ -68,8 +68,34 @@ export function waitSeconds(until: number, now: number): number {
   return Math.min(RETRY_AFTER_CAP, Math.max(0, Math.ceil(until - now)));
 }
 
-function tryAgain(n: number): string {
-  return `Rate limit exceeded. Try again in ${n}s`;
+/** A wait as people say it: `45 s`, `3 min`, `2 h 58 min`, `3 d 4 h`. */
+export function formatWait(seconds: number): string {
+  const s = Math.max(0, Math.ceil(seconds));
+  if (s < 90) return `${s} s`;
+  const m = Math.ceil(s / 60);
+  if (m < 60) return `${m} min`;
+  const h = Math.floor(m / 60);
+  if (h < 48) return m % 60 === 0 ? `${h} h` : `${h} h ${m % 60} min`;
+  const d = Math.floor(h / 24);
+  return h % 24 === 0 ? `${d} d` : `${d} d ${h % 24} h`;
+}
+
+/** When `at` (epoch s) is on the server's clock: `14:05`, or `Thu 14:05` when it is not within the next 20 h. */
+export function formatClock(at: number, now: number): string {
+  const d = new Date(at * 1000);
+  const hm = `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+  if (at - now < 20 * 3600) return hm;
+  return `${['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'][d.getDay()]} ${hm}`;
+}
+
+/** "Try again at 14:05 (in 2 h 58 min)." — the reset itself, never a capped hint that contradicts it. */
+function tryAgainAt(until: number, now: number): string {
+  return `Try again at ${formatClock(until, now)} (in ${formatWait(until - now)}).`;
+}
+
+/** Seconds until `until`, rounded up, uncapped: the header agrees with `resets_at`. */
+function secondsUntil(until: number, now: number): number {
+  return Math.max(0, Math.ceil(until - now));
 }
 
 /** §8 step 1, nothing configured. */
@@ -190,17 +216,16 @@ export function poolError(accounts: readonly BlockedAccountFacts[], now: number)
         status: 429,
         code: 'usage_limit_reached',
         type: 'usage_limit_reached',
-        message: 'Usage limit reached',
+        message: 'Every account has reached its usage limit; when it resets is not known yet.',
       };
     }
-    const n = waitSeconds(resetsAt, now);
     return {
       status: 429,
       code: 'usage_limit_reached',
       type: 'usage_limit_reached',
-      message: tryAgain(n),
+      message: `Every account has reached its usage limit. ${tryAgainAt(resetsAt, now)}`,
       resetsAt,
-      retryAfter: n,
+      retryAfter: secondsUntil(resetsAt, now),
     };
   }
   // Step 3: a non-bypassed quota_exceeded account with a reset.
@@ -210,8 +235,11 @@ export function poolError(accounts: readonly BlockedAccountFacts[], now: number)
     quotaReset = quotaReset === null ? a.resetAt : Math.min(quotaReset, a.resetAt);
   }
   if (quotaReset !== null) {
-    const n = waitSeconds(quotaReset, now);
-    return unavailable('no_accounts', tryAgain(n), n);
+    return unavailable(
+      'no_accounts',
+      `No account can take requests: the available ones are out of quota. ${tryAgainAt(quotaReset, now)}`,
+      secondsUntil(quotaReset, now),
+    );
   }
   // Step 4: a future cooldown (never bypassed, so bypassed accounts count).
   let cooldown: number | null = null;
@@ -221,7 +249,11 @@ export function poolError(accounts: readonly BlockedAccountFacts[], now: number)
   }
   if (cooldown !== null) {
     const n = waitSeconds(cooldown, now);
-    return unavailable('no_accounts', tryAgain(n), n);
+    return unavailable(
+      'no_accounts',
+      `No account can take requests: they are cooling down after errors. Try again in ${formatWait(n)}.`,
+      n,
+    );
   }
   return unavailable(
     'no_accounts',

@@ -84,8 +84,11 @@ function pickDetails(info: PickInfo): string {
 /** A successful selection; step 9 marks last_selected_at and in-flight on the selected account. */
 export function succeed(run: Run, info: PickInfo): SelectionResult {
   const { candidate: c, via } = info;
-  const now = run.input.now;
-  const next: AccountState = { ...c.next, lastSelectedAt: now, inFlight: c.next.inFlight + 1 };
+  const next: AccountState = {
+    ...c.next,
+    lastSelectedAt: run.input.selectedAt ?? run.input.now,
+    inFlight: c.next.inFlight + 1,
+  };
   const changes = run.changes.filter((ch) => ch.id !== c.id);
   changes.push({ id: c.id, next, persist: c.persist });
   const pinned = via === 'continuity' || via === 'single_account';

@@ -46,9 +46,11 @@ import type {
 
 /**
  * Backoff fallback (§1.6): with nothing available, rescue the backoff account that recovers soonest when ≥ 2 are in
- * backoff, or 1 is while another is rate_limited / quota_exceeded (bypassed statuses do not count).
+ * backoff, or 1 is while another is rate_limited / quota_exceeded (bypassed statuses do not count), or it is the
+ * pool's only routable account: with no other account to turn to, the request that arrives probes it rather than waiting
+ * out a backoff its upstream may have recovered from long ago (issue 8).
  */
-function backoffFallback(evaluated: readonly Candidate[]): Candidate | null {
+function backoffFallback(evaluated: readonly Candidate[], poolSize: number): Candidate | null {
   let best: Candidate | null = null;
   let inBackoff = 0;
   let blockedOther = false;
@@ -66,7 +68,7 @@ function backoffFallback(evaluated: readonly Candidate[]): Candidate | null {
       blockedOther = true;
     }
   }
-  return inBackoff >= 2 || (inBackoff >= 1 && blockedOther) ? best : null;
+  return inBackoff >= 2 || (inBackoff >= 1 && (blockedOther || poolSize === 1)) ? best : null;
 }
 
 /** Budget-safe selection, then the backoff fallback; null when nothing can serve. */
@@ -78,7 +80,9 @@ function freshSelection(
 ): { pick: Candidate; step: BudgetStep | null; via: SelectionVia } | null {
   const pick = selectBudgetSafe(run.strategy, pool, o);
   if (pick !== null) return { ...pick, via: pick.step === 'probe' ? 'probe' : 'strategy' };
-  const rescued = backoffFallback(evaluated);
+  // Only on this failure path: how many accounts could serve at all (paused or signed-out ones cannot).
+  const routable = run.input.accounts.reduce((n, a) => (isInactive(a) ? n : n + 1), 0);
+  const rescued = backoffFallback(evaluated, routable);
   return rescued === null ? null : { pick: rescued, step: null, via: 'backoff_fallback' };
 }
 

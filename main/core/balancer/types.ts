@@ -132,6 +132,12 @@ export interface SelectionInput {
   readonly request: SelectionRequest;
   /** T, epoch seconds. */
   readonly now: number;
+  /**
+   * When this selection happens, epoch seconds with sub-second precision and strictly increasing over
+   * selections, for `last_selected_at`: `round_robin`'s least-recently-used order must hold within a second too.
+   * Defaults to `now`.
+   */
+  readonly selectedAt?: number;
   /** Uniform [0, 1) source; only capacity_weighted and relative_availability draw from it. */
   readonly random: () => number;
 }

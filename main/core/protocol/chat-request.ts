@@ -84,6 +84,8 @@ function userPart(part: unknown, param: string): JsonObject {
   switch (part.type) {
     case 'text':
     case 'input_text':
+      if (part.text !== undefined && typeof part.text !== 'string')
+        return fail(`${param}.text must be a string`, `${param}.text`);
       return { type: 'input_text', text: typeof part.text === 'string' ? part.text : '' };
     case 'image_url': {
       const img = part.image_url;
@@ -158,6 +160,8 @@ function translateMessages(
       }
       case 'user': {
         const c = m.content;
+        if (c !== null && c !== undefined && typeof c !== 'string' && !Array.isArray(c))
+          return fail(`${param}.content must be a string or an array of content parts`, `${param}.content`);
         const parts = Array.isArray(c)
           ? c.map((p, j) => userPart(p, `${param}.content[${j}]`))
           : [userPart(typeof c === 'string' ? c : '', `${param}.content`)];

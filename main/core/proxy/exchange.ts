@@ -38,6 +38,8 @@ export interface ExchangeDeps {
   logRequest: (row: RequestLogInput) => void;
   now: () => number;
   nowMs: () => number;
+  /** Strictly increasing selection times (epoch s, sub-second), for least-recently-used order. */
+  selectionTime: () => number;
   random: () => number;
   newRequestId: () => string;
   sleep: (ms: number, signal: AbortSignal) => Promise<void>;
@@ -116,6 +118,7 @@ export async function runExchange(
       registry: deps.registry(),
       request: sel,
       now: deps.now(),
+      selectedAt: deps.selectionTime(),
       random: deps.random,
     });
   };

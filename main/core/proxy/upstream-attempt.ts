@@ -17,6 +17,7 @@ import {
   type OpenAiErrorBody,
 } from '../protocol';
 import type { UpstreamClient } from '../upstream/client';
+import { redactSecrets } from '../log';
 import type { PoolState } from '../pool/pool-state';
 import type { ResponseSink } from './sinks';
 import { OPENING_STALL_CODE, relayStream, type RelayedEvent } from './stream-relay';
@@ -110,7 +111,10 @@ export async function tryUpstream(ctx: TryContext): Promise<TryResult> {
       error: {
         status: response.statusCode,
         body: asEnvelope(body, response.statusCode),
-        headers: pick(upstreamHeaders, ['retry-after', 'x-request-id']),
+        headers: {
+          ...retryAfterFromReset(outcome, ctx.now()),
+          ...pick(upstreamHeaders, ['retry-after', 'x-request-id']),
+        },
       },
     };
   }
@@ -253,6 +257,40 @@ function gatewayError(outcome: UpstreamOutcome, ctx: Pick<TryContext, 'openingId
   };
 }
 
+/** `Retry-After` from the reset upstream named in the body, for answers whose headers carry none. */
+function retryAfterFromReset(outcome: UpstreamOutcome, now: number): Record<string, string> {
+  const resetAt = 'resetAt' in outcome ? outcome.resetAt : undefined;
+  return resetAt === undefined || resetAt <= now ? {} : { 'retry-after': String(Math.ceil(resetAt - now)) };
+}
+
+/** Longest upstream reason we pass on. */
+const MAX_REASON_LENGTH = 500;
+
+/**
+ * Upstream's own reason, for the client: FastAPI-style `{"detail": "…"}` (or `{"detail": {"message": …}}`, or a
+ * list of validation errors), or a short plain-text body. Credentials are redacted and the length is capped.
+ */
+function upstreamReason(body: unknown): string | undefined {
+  let text: string | undefined;
+  if (typeof body === 'string') text = body;
+  else if (typeof body === 'object' && body !== null && 'detail' in body) {
+    const detail = (body as { detail: unknown }).detail;
+    if (typeof detail === 'string') text = detail;
+    else if (typeof detail === 'object' && detail !== null) {
+      const first: unknown = Array.isArray(detail) ? detail[0] : detail;
+      const message =
+        typeof first === 'object' && first !== null
+          ? ((first as Record<string, unknown>).msg ?? (first as Record<string, unknown>).message)
+          : undefined;
+      text = typeof message === 'string' ? message : JSON.stringify(detail);
+    }
+  }
+  text = text?.replace(/\s+/g, ' ').trim();
+  if (!text || text.startsWith('<')) return undefined; // empty, or an HTML error page
+  const safe = redactSecrets(text);
+  return safe.length > MAX_REASON_LENGTH ? `${safe.slice(0, MAX_REASON_LENGTH)}…` : safe;
+}
+
 function asEnvelope(body: unknown, status: number): OpenAiErrorBody {
   if (typeof body === 'object' && body !== null && typeof (body as { error?: unknown }).error === 'object') {
     const error = (body as { error: Record<string, unknown> }).error;
@@ -271,7 +309,13 @@ function asEnvelope(body: unknown, status: number): OpenAiErrorBody {
       },
     };
   }
-  return clientErrorBody(`http_${status}`, `Upstream answered HTTP ${status}.`);
+  const reason = upstreamReason(body);
+  return clientErrorBody(
+    `http_${status}`,
+    reason === undefined
+      ? `Upstream answered HTTP ${status}.`
+      : `Upstream answered HTTP ${status}: ${reason}`,
+  );
 }
 
 async function readCapped(body: AsyncIterable<Uint8Array> & { destroy?: () => void }): Promise<string> {

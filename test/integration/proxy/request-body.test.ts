@@ -77,3 +77,29 @@ describe('request bodies', () => {
     await collectSse(ok.body!);
   });
 });
+
+describe('upstream refusals', () => {
+  it("passes on upstream's reason for a 400 with a detail body, with upstream's status", async () => {
+    pool.sim.injectFault({
+      kind: 'detail_error',
+      message: 'Model gpt-9 does not exist (token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.abc)',
+    });
+    const res = await post('/backend-api/codex/responses', codexBody);
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { error: { message: string } };
+    expect(body.error.message).toMatch(/^Upstream answered HTTP 400: Model gpt-9 does not exist/);
+    expect(body.error.message).not.toContain('eyJhbGciOiJIUzI1NiJ9');
+  });
+
+  it('says when to try again on a usage limit, in Retry-After as in resets_at', async () => {
+    pool.sim.injectFault({ kind: 'usage_limit_reached' });
+    const res = await post('/backend-api/codex/responses', codexBody);
+    expect(res.status).toBe(429);
+    const body = (await res.json()) as { error: { message: string; resets_at?: number } };
+    const retryAfter = Number(res.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(body.error.resets_at).toBeGreaterThan(Date.now() / 1000);
+    // The header and the body name the same moment (to the second, give or take the request's own time).
+    expect(Math.abs(body.error.resets_at! - Date.now() / 1000 - retryAfter)).toBeLessThan(5);
+  });
+});

@@ -44,6 +44,17 @@ async function learnEachQuota(p: PoolHarness): Promise<number[]> {
 }
 
 describe('routing through the proxy', () => {
+  it('round_robin takes turns exactly, even for a burst within one second (issue 8)', async () => {
+    pool = await startPool({
+      accounts: ['a', 'b', 'c'].map((n) => ({ email: `${n}@example.com`, planType: 'plus' })),
+    });
+    await setSettings(pool, { routingStrategy: 'round_robin', stickySessions: false });
+    await Promise.all(Array.from({ length: 12 }, () => ask(pool!)));
+    const counts = new Map<string, number>();
+    for (const email of servedBy(pool)) counts.set(email, (counts.get(email) ?? 0) + 1);
+    expect([...counts.values()]).toEqual([4, 4, 4]);
+  });
+
   it('fill_first keeps every request on one account until it answers 429, then moves on without a client error', async () => {
     pool = await startPool({
       accounts: ['a', 'b', 'c'].map((n) => ({ email: `${n}@example.com`, planType: 'plus' })),
@@ -157,7 +168,9 @@ describe('routing through the proxy', () => {
       error: { code: string; type: string; message: string; resets_at: number };
     };
     expect(body.error).toMatchObject({ code: 'usage_limit_reached', type: 'usage_limit_reached' });
-    expect(body.error.message).toMatch(/^Rate limit exceeded\. Try again in \d+s$/);
+    expect(body.error.message).toMatch(
+      /^Every account has reached its usage limit\. Try again at \d\d:\d\d \(in .+\)\.$/,
+    );
     expect(body.error.resets_at).toBeGreaterThan(Date.now() / 1000);
     expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
   });

@@ -1,10 +1,16 @@
 /** §8 errors to clients (steps 1–5, exact messages, status, Retry-After, resets_at), §2 model filter, §3.8 single_account. */
 import { describe, expect, it } from 'vitest';
-import { errorEnvelope, errorHeaders } from '../../../main/core/balancer';
+import { errorEnvelope, errorHeaders, formatClock, formatWait } from '../../../main/core/balancer';
 import type { AccountStatus } from '../../../shared/domain';
 import { T, acct, cfg, failure, pick } from './fixtures';
 
 const CW = cfg('capacity_weighted', false);
+const exhausted = (at: number, wait: string) =>
+  `Every account has reached its usage limit. Try again at ${formatClock(at, T)} (in ${wait}).`;
+const outOfQuota = (at: number, wait: string) =>
+  `No account can take requests: the available ones are out of quota. Try again at ${formatClock(at, T)} (in ${wait}).`;
+const coolingDown = (wait: string) =>
+  `No account can take requests: they are cooling down after errors. Try again in ${wait}.`;
 const limited = (id: string, extra: Parameters<typeof acct>[1] = {}) =>
   acct(id, {
     status: 'rate_limited',
@@ -59,26 +65,27 @@ describe('§8 step 1: no candidates on the first attempt', () => {
 });
 
 describe('§8 step 2: pool exhausted', () => {
-  it('unknown resets → "Usage limit reached", no resets_at, no Retry-After', () => {
+  it('unknown resets → says so, no resets_at, no Retry-After', () => {
     expect(failure([limited('a')], { settings: CW }).error).toEqual({
       status: 429,
       code: 'usage_limit_reached',
       type: 'usage_limit_reached',
-      message: 'Usage limit reached',
+      message: 'Every account has reached its usage limit; when it resets is not known yet.',
     });
   });
-  it('N is capped at 300; resets_at is not', () => {
+  // Issue 8: the message and Retry-After say when the limit resets, never a capped hint that contradicts it.
+  it('the message and Retry-After agree with resets_at, however far', () => {
     const e = failure([limited('a', { S: [100, T + 5000] })], { settings: CW }).error;
     expect([e.message, e.retryAfter, e.resetsAt]).toEqual([
-      'Rate limit exceeded. Try again in 300s',
-      300,
+      exhausted(T + 5000, '1 h 24 min'),
+      5000,
       T + 5000,
     ]);
   });
   it('per account, the latest reset among its exhausted windows; then the min over accounts', () => {
     const a = limited('a', { P: [100, T + 100], S: [100, T + 900] });
     const b = limited('b', { P: [100, T + 400], S: 10 });
-    expect(failure([a, b], { settings: CW }).error).toMatchObject({ resetsAt: T + 400, retryAfter: 300 });
+    expect(failure([a, b], { settings: CW }).error).toMatchObject({ resetsAt: T + 400, retryAfter: 400 });
     expect(
       failure(
         [
@@ -97,7 +104,7 @@ describe('§8 step 2: pool exhausted', () => {
       ).error,
     ).toMatchObject({
       resetsAt: T + 200,
-      message: 'Rate limit exceeded. Try again in 200s',
+      message: exhausted(T + 200, '4 min'),
     });
   });
   it('a blocked account below 100 % breaks the exhaustion (→ later steps)', () => {
@@ -107,7 +114,7 @@ describe('§8 step 2: pool exhausted', () => {
 });
 
 describe('§8 steps 3–5', () => {
-  it('3: a quota_exceeded account with reset_at → 503 no_accounts with the earliest reset (capped)', () => {
+  it('3: a quota_exceeded account with reset_at → 503 no_accounts with the earliest reset', () => {
     const q = acct('q', {
       status: 'quota_exceeded',
       resetAt: T + 3600,
@@ -120,11 +127,11 @@ describe('§8 steps 3–5', () => {
       status: 503,
       code: 'no_accounts',
       type: 'server_error',
-      message: 'Rate limit exceeded. Try again in 300s',
-      retryAfter: 300,
+      message: outOfQuota(T + 3600, '1 h'),
+      retryAfter: 3600,
     });
     const soon = failure([{ ...q, resetAt: T + 42 }], { settings: CW }).error;
-    expect([soon.message, soon.retryAfter]).toEqual(['Rate limit exceeded. Try again in 42s', 42]);
+    expect([soon.message, soon.retryAfter]).toEqual([outOfQuota(T + 42, '42 s'), 42]);
   });
   it('4: a future cooldown → the same with the earliest cooldown end', () => {
     const e = failure([acct('a', { cooldownUntil: T + 25 }), acct('b', { cooldownUntil: T + 12.2 })], {
@@ -134,12 +141,17 @@ describe('§8 steps 3–5', () => {
       status: 503,
       code: 'no_accounts',
       type: 'server_error',
-      message: 'Rate limit exceeded. Try again in 13s',
+      message: coolingDown('13 s'),
       retryAfter: 13,
     });
   });
   it('5: otherwise', () => {
-    const e = failure([acct('a', { errorCount: 5, lastErrorAt: T - 1 })], { settings: CW }).error;
+    // Two accounts in backoff would be rescued (§1.6), and so would a lone one; one beside an account already tried
+    // is not.
+    const e = failure([acct('a', { errorCount: 5, lastErrorAt: T - 1 }), acct('z')], {
+      settings: CW,
+      request: { excludedIds: ['z'] },
+    }).error;
     expect(e).toEqual({
       status: 503,
       code: 'no_accounts',
@@ -154,7 +166,7 @@ describe('§8 envelope and headers', () => {
     const e = failure([limited('a', { P: [100, T + 60] })], { settings: CW }).error;
     expect(errorEnvelope(e)).toEqual({
       error: {
-        message: 'Rate limit exceeded. Try again in 60s',
+        message: exhausted(T + 60, '60 s'),
         type: 'usage_limit_reached',
         code: 'usage_limit_reached',
         resets_at: T + 60,
@@ -224,11 +236,7 @@ describe('§3.8 single_account', () => {
     const e = failure([acct('pin', { cooldownUntil: T + 7 }), acct('other')], {
       settings: single('pin'),
     }).error;
-    expect([e.code, e.message, e.retryAfter]).toEqual([
-      'no_accounts',
-      'Rate limit exceeded. Try again in 7s',
-      7,
-    ]);
+    expect([e.code, e.message, e.retryAfter]).toEqual(['no_accounts', coolingDown('7 s'), 7]);
     const rl = failure([limited('pin', { P: [100, T + 90] }), acct('other')], {
       settings: single('pin'),
     }).error;
@@ -251,5 +259,22 @@ describe('§3.8 single_account', () => {
       'none',
       false,
     ]);
+  });
+});
+
+describe('wording of waits and resets', () => {
+  it.each([
+    [0, '0 s'],
+    [89, '89 s'],
+    [90, '2 min'],
+    [3600, '1 h'],
+    [2 * 3600 + 58 * 60, '2 h 58 min'],
+    [50 * 3600, '2 d 2 h'],
+  ])('%i s → %s', (seconds, text) => {
+    expect(formatWait(seconds)).toBe(text);
+  });
+  it('names the weekday of a reset more than 20 h away', () => {
+    expect(formatClock(T + 3600, T)).toMatch(/^\d\d:\d\d$/);
+    expect(formatClock(T + 3 * 86400, T)).toMatch(/^(Sun|Mon|Tue|Wed|Thu|Fri|Sat) \d\d:\d\d$/);
   });
 });

@@ -176,7 +176,9 @@ describe('§5.3 gate', () => {
     });
     const f = failure([full, cooling], { settings: FF, request: { model: SPARK } });
     expect(f.error.code).toBe('no_accounts');
-    expect(f.error.message).toBe('Rate limit exceeded. Try again in 30s');
+    expect(f.error.message).toBe(
+      'No account can take requests: they are cooling down after errors. Try again in 30 s.',
+    );
   });
 });
 

@@ -211,13 +211,18 @@ describe('§1.6 backoff fallback', () => {
     });
     expect(pick([b('a', T - 5), rl], { settings: FF }).accountId).toBe('a');
   });
-  it('a lone account in backoff is not rescued', () => {
-    const f = failure([b('a', T - 5)], { settings: FF });
-    expect(f.error.message).toBe('No available accounts: all upstream accounts are temporarily unavailable');
+  it('the lone account of a pool, in backoff, is rescued: the arriving request probes it (issue 8)', () => {
+    const r = pick([b('a', T - 5)], { settings: FF });
+    expect([r.accountId, r.reason.via]).toEqual(['a', 'backoff_fallback']);
+    // A paused account beside it is no candidate, so it changes nothing.
+    const paused = acct('p', { status: 'paused' });
+    expect(pick([b('a', T - 5), paused], { settings: FF }).accountId).toBe('a');
   });
   it('1 in backoff while another is only in cooldown → not rescued', () => {
     const f = failure([b('a', T - 5), acct('c', { cooldownUntil: T + 10 })], { settings: FF });
-    expect(f.error.message).toBe('Rate limit exceeded. Try again in 10s');
+    expect(f.error.message).toBe(
+      'No account can take requests: they are cooling down after errors. Try again in 10 s.',
+    );
   });
   it('a bypassed status does not count (gated request)', () => {
     const spark = { codex_spark: { P: 10, at: T - 5 } };
@@ -232,6 +237,8 @@ describe('§1.6 backoff fallback', () => {
     });
     const f = failure([inBackoff, bypassedQuota], { settings: FF, request: { model: SPARK } });
     expect(f.error.code).toBe('no_accounts');
-    expect(f.error.message).toBe('Rate limit exceeded. Try again in 70s');
+    expect(f.error.message).toBe(
+      'No account can take requests: they are cooling down after errors. Try again in 70 s.',
+    );
   });
 });

@@ -1,6 +1,6 @@
 /** BALANCER.md §9, every worked example. T = 1 700 000 000; plan plus, active, policy normal, S = 10 unless stated. */
 import { describe, expect, it } from 'vitest';
-import { SEED_REGISTRY, applyOutcome, upstreamReset } from '../../../main/core/balancer';
+import { SEED_REGISTRY, applyOutcome, formatClock, upstreamReset } from '../../../main/core/balancer';
 import type { AccountState } from '../../../main/core/balancer';
 import { SPARK, T, acct, applyChanges, cfg, failure, mulberry32, noRandom, pick, shares } from './fixtures';
 
@@ -275,7 +275,7 @@ describe('§9.10 pool exhausted', () => {
       status: 429,
       code: 'usage_limit_reached',
       type: 'usage_limit_reached',
-      message: 'Rate limit exceeded. Try again in 60s',
+      message: `Every account has reached its usage limit. Try again at ${formatClock(T + 60, T)} (in 60 s).`,
       resetsAt: T + 60,
       retryAfter: 60,
     });
@@ -322,7 +322,7 @@ describe('§9.11 gated bypass', () => {
       status: 503,
       code: 'no_accounts',
       type: 'server_error',
-      message: 'Rate limit exceeded. Try again in 60s',
+      message: 'No account can take requests: they are cooling down after errors. Try again in 60 s.',
       retryAfter: 60,
     });
   });

@@ -151,6 +151,17 @@ describe('chatToResponsesRequest (§11)', () => {
       /role 'wizard' is not supported/,
     ],
     [{ model: 'm', messages: [{ role: 'tool', content: 'x' }] }, 'messages[0]', /tool_call_id is required/],
+    // Issue 8: a number is not content.
+    [
+      { model: 'm', messages: [{ role: 'user', content: 42 }] },
+      'messages[0].content',
+      /must be a string or an array of content parts/,
+    ],
+    [
+      { model: 'm', messages: [{ role: 'user', content: [{ type: 'text', text: 7 }] }] },
+      'messages[0].content[0].text',
+      /text must be a string/,
+    ],
     ...['file_search', 'code_interpreter', 'computer_use', 'computer_use_preview', 'image_generation'].map(
       (type): [unknown, string, RegExp] => [
         { model: 'm', messages: [{ role: 'user', content: 'x' }], tools: [{ type }] },
