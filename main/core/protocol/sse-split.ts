@@ -114,8 +114,37 @@ export function peekBlockType(raw: Buffer): string | undefined {
   return type === '' || type === 'message' ? undefined : type;
 }
 
+const EVENT_FIELD = Buffer.from('event:');
+const DATA_FIELD = Buffer.from('data:');
+
+/**
+ * The common block `[event: <type>\n]data: <json>\n\n`, decoded without a parser: one field line, one data line,
+ * LF line ends. Anything else is `undefined`, for the full parser.
+ */
+function decodeSimpleBlock(raw: Buffer): SseEvent | undefined {
+  if (raw.indexOf(CR) !== -1) return undefined;
+  let at = 0;
+  let event: string | undefined;
+  if (raw.subarray(0, EVENT_FIELD.length).equals(EVENT_FIELD)) {
+    const lf = raw.indexOf(LF);
+    if (lf < 0) return undefined;
+    const start = raw[EVENT_FIELD.length] === 0x20 ? EVENT_FIELD.length + 1 : EVENT_FIELD.length;
+    event = raw.toString('utf8', start, lf);
+    at = lf + 1;
+  }
+  if (!raw.subarray(at, at + DATA_FIELD.length).equals(DATA_FIELD)) return undefined;
+  const start = raw[at + DATA_FIELD.length] === 0x20 ? at + DATA_FIELD.length + 1 : at + DATA_FIELD.length;
+  const lf = raw.indexOf(LF, start);
+  if (lf !== raw.length - 2 || raw[lf + 1] !== LF) return undefined;
+  const ev: SseEvent = { data: raw.toString('utf8', start, lf), hasData: true, raw };
+  if (event !== undefined) ev.event = event;
+  return ev;
+}
+
 /** Decodes one complete block (from the splitter) into its fields, with the full parser's rules. */
 export function parseSseBlock(raw: Buffer): SseEvent {
+  const simple = decodeSimpleBlock(raw);
+  if (simple) return simple;
   const parser = createSseParser();
   const events = [...parser.push(raw), ...parser.end()];
   return events[0] ?? { data: '', hasData: false, raw };

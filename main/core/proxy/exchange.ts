@@ -14,7 +14,7 @@ import {
   type SelectionResult,
   type UpstreamOutcome,
 } from '../balancer';
-import { extractStickyKey, formatSeconds, type CodexPersona, type JsonObject } from '../protocol';
+import { formatSeconds, type CodexPersona, type JsonObject } from '../protocol';
 import { sendJson } from '../http/respond';
 import type { Logger } from '../log';
 import type { PoolState } from '../pool/pool-state';
@@ -52,9 +52,11 @@ export interface ExchangeDeps {
 export interface ExchangeRequest {
   route: string;
   upstreamPath: '/codex/responses' | '/codex/responses/compact';
-  body: JsonObject;
-  /** `body` as it goes upstream: the client's own bytes when no rule changed them. */
+  /** The body as it goes upstream: the client's own bytes when no rule changed them. The parsed body is not kept:
+   * a conversation is the largest thing a request holds, and one copy of it is enough. */
   bodyText: string | Buffer;
+  /** The conversation's key (prompt_cache_key, session headers), for stickiness. */
+  stickyKey: string | undefined;
   model: string;
   previousResponseId?: string;
   inbound: IncomingHttpHeaders;
@@ -88,7 +90,7 @@ export async function runExchange(
   }, deps.timeouts.firstByteMs);
 
   const compact = request.upstreamPath === '/codex/responses/compact';
-  const stickyKey = extractStickyKey(request.body, request.inbound);
+  const stickyKey = request.stickyKey;
   const stickyHash = stickyKey === undefined ? undefined : hashStickyKey(stickyKey);
   const bodyText = request.bodyText;
   const tried: string[] = [];

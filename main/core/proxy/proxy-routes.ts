@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   chatToResponsesRequest,
+  extractStickyKey,
   clientErrorBody,
   prepareCompactBody,
   prepareResponsesBody,
@@ -115,7 +116,7 @@ function exchange(
   return {
     route,
     upstreamPath,
-    body: prepared.body,
+    stickyKey: extractStickyKey(prepared.body, req.headers),
     bodyText: raw ?? withinDepth(() => JSON.stringify(prepared.body)),
     model: prepared.model,
     ...(prepared.previousResponseId !== undefined ? { previousResponseId: prepared.previousResponseId } : {}),

@@ -85,10 +85,10 @@ abstract class SseSink implements ResponseSink {
     this.headers = headers;
   }
 
+  /** The status line and headers go out with the first events, in the same write (`flush` follows at once). */
   commit(): void {
     this.wrote = true;
     this.res.writeHead(200, { ...SSE_HEADERS, ...this.headers });
-    this.res.flushHeaders();
   }
 
   flush(): void | Promise<void> {

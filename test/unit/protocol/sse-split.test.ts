@@ -92,4 +92,29 @@ describe('parseSseBlock', () => {
     const ev = parseSseBlock(Buffer.from('event: a\ndata: {"x":1}\ndata: 2\n\n'));
     expect(ev).toMatchObject({ event: 'a', data: '{"x":1}\n2', hasData: true });
   });
+
+  it('decodes any block exactly as the full parser does (its fast path included)', () => {
+    const line = fc.constantFrom(
+      'event: e',
+      'event:x',
+      'data: {"type":"t","é":1}',
+      'data:{}',
+      'data:',
+      ': c',
+      'id: 1',
+      'retry: 5',
+    );
+    const end = fc.constantFrom('\n', '\r\n', '\r');
+    fc.assert(
+      fc.property(fc.array(fc.tuple(line, end), { minLength: 1, maxLength: 4 }), (lines) => {
+        const raw = Buffer.from(lines.map(([l, e]) => l + e).join('') + '\n');
+        const parser = createSseParser();
+        const [expected] = [...parser.push(raw), ...parser.end()];
+        const { raw: _r, ...got } = parseSseBlock(raw);
+        const { raw: _e, ...want } = expected ?? { raw, data: '', hasData: false };
+        expect(got).toEqual(want);
+      }),
+      { numRuns: 300 },
+    );
+  });
 });
