@@ -20,11 +20,15 @@ export interface ClientLimits {
   checkIntervalMs: number;
 }
 
-/** Defaults: generous for a slow remote link uploading a large prompt, short for a stuck client. */
+/**
+ * Defaults: generous for a slow remote link uploading a large prompt, short for a stuck client. The connection
+ * bound matches the upstream connection cap (each stream holds one of each), so streams queue on neither side
+ * before the machine is the limit.
+ */
 export const DEFAULT_CLIENT_LIMITS: ClientLimits = {
   headersTimeoutMs: 30_000,
   requestTimeoutMs: 120_000,
-  maxConnections: 512,
+  maxConnections: 1024,
   checkIntervalMs: 5_000,
 };
 

@@ -12,6 +12,17 @@ import { createSseParser, type SseEvent, type SseParser } from './sse';
 const LF = 0x0a;
 const CR = 0x0d;
 const BLANK_LINE = Buffer.from('\n\n');
+const EVENT_FIELD = Buffer.from('event:');
+const EVENT_LINE = Buffer.from('event: ');
+const DATA_TYPE = Buffer.from('data: {"type":"');
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+function startsWith(buf: Buffer, prefix: Buffer, at: number): boolean {
+  return (
+    buf.length - at >= prefix.length && buf.compare(prefix, 0, prefix.length, at, at + prefix.length) === 0
+  );
+}
 
 /** Incremental splitter; see {@link createSseSplitter}. */
 export interface SseSplitter {
@@ -106,6 +117,20 @@ export function createSseSplitter(): SseSplitter {
 export function peekBlockType(raw: Buffer): string | undefined {
   let i = 0;
   while (i < raw.length && (raw[i] === LF || raw[i] === CR)) i++;
+  // Upstream's own forms, read straight from the bytes: only the type itself becomes a string.
+  if (startsWith(raw, EVENT_LINE, i)) {
+    const start = i + EVENT_LINE.length;
+    const end = raw.indexOf(LF, start);
+    const cr = raw.indexOf(CR, start);
+    if (end > start && (cr === -1 || cr > end)) {
+      const type = raw.toString('latin1', start, end);
+      if (type !== 'message') return type;
+    }
+  } else if (startsWith(raw, DATA_TYPE, i)) {
+    const start = i + DATA_TYPE.length;
+    const end = raw.indexOf(QUOTE, start);
+    if (end > start && raw.lastIndexOf(BACKSLASH, end) < start) return raw.toString('latin1', start, end);
+  }
   const head = raw.toString('latin1', i, Math.min(raw.length, i + 160));
   const m = /^(?:event: ?([^\r\n]+)[\r\n]|data: ?\{\s*"type"\s*:\s*"([^"\\]+)")/.exec(head);
   if (!m) return undefined;
@@ -114,7 +139,6 @@ export function peekBlockType(raw: Buffer): string | undefined {
   return type === '' || type === 'message' ? undefined : type;
 }
 
-const EVENT_FIELD = Buffer.from('event:');
 const DATA_FIELD = Buffer.from('data:');
 
 /**

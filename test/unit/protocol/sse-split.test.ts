@@ -87,6 +87,35 @@ describe('peekBlockType', () => {
   });
 });
 
+describe('peekBlockType, fast paths', () => {
+  /** The rule, stated once as a regular expression. */
+  const reference = (raw: Buffer): string | undefined => {
+    const head = raw.toString('latin1').replace(/^[\r\n]+/, '');
+    const m = /^(?:event: ?([^\r\n]+)[\r\n]|data: ?\{\s*"type"\s*:\s*"([^"\\]+)")/.exec(head);
+    const type = m?.[1] ?? m?.[2];
+    return type === undefined || type === '' || type === 'message' ? undefined : type;
+  };
+  it('agrees with the rule on any first line', () => {
+    const first = fc.constantFrom(
+      'event: ',
+      'event:',
+      'data: {"type":"',
+      'data:{"type": "',
+      'data: {"type":"a\\',
+      ': x',
+    );
+    const type = fc.constantFrom('response.completed', 'message', '', 'a"b', 'x\r', 'é');
+    const rest = fc.constantFrom('\n', '"}\n\n', '\r\n', '');
+    fc.assert(
+      fc.property(fc.constantFrom('', '\n'), first, type, rest, (lead, f, t, r) => {
+        const raw = Buffer.from(lead + f + t + r);
+        expect(peekBlockType(raw)).toBe(reference(raw));
+      }),
+      { numRuns: 400 },
+    );
+  });
+});
+
 describe('parseSseBlock', () => {
   it('decodes one block with the full parser', () => {
     const ev = parseSseBlock(Buffer.from('event: a\ndata: {"x":1}\ndata: 2\n\n'));
