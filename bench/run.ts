@@ -3,6 +3,7 @@
  */
 import { runBalancerBench } from './balancer.bench';
 import { printProxyBench, runProxyBench } from './proxy.bench';
+import { runLoadBench } from './load.bench';
 
 console.log(
   'Balancer selection (µs per selection, median of batches; per-account ratio vs 10 accounts, 1.00 = linear)',
@@ -15,3 +16,5 @@ for (const row of runBalancerBench()) {
 }
 console.log('');
 printProxyBench(await runProxyBench());
+console.log('');
+await runLoadBench();

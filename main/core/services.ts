@@ -149,12 +149,15 @@ export function buildServices(deps: ServiceDeps): Services {
     ...deps.upstreamTimeouts,
   };
   const dispatcher = createUpstreamDispatcher(deps.env, timeouts, connections);
-  const upstream = new UpstreamClient(dispatcher, config.upstreamBaseUrl, (queued) =>
-    log.warn('requests are waiting for an upstream connection; raise CODEX_POOL_UPSTREAM_CONNECTIONS', {
-      queued,
-      cap: connections ?? DEFAULT_UPSTREAM_CONNECTIONS,
-    }),
-  );
+  const upstreamConnections = connections ?? DEFAULT_UPSTREAM_CONNECTIONS;
+  const upstream = new UpstreamClient(dispatcher, config.upstreamBaseUrl, {
+    connections: upstreamConnections,
+    onQueued: (open) =>
+      log.warn('requests are waiting for an upstream connection; raise CODEX_POOL_UPSTREAM_CONNECTIONS', {
+        open,
+        cap: upstreamConnections,
+      }),
+  });
   const auth = new UpstreamClient(dispatcher, config.authBaseUrl);
   const tokens = new TokenService({
     repo: {

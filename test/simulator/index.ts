@@ -1,4 +1,4 @@
-import { once } from 'node:events';
+import { once, setMaxListeners } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { Backend } from './backend';
 import type { FaultHandle, FaultSpec } from './faults';
@@ -111,6 +111,8 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
   };
 
   const closing = new AbortController();
+  // Every open exchange listens for the simulator closing: hundreds at once in the load benchmark.
+  setMaxListeners(0, closing.signal);
   const server = createSimServer(backend, oauth, { record, update }, now, closing.signal);
   server.listen(options.port ?? 0, options.host ?? '127.0.0.1');
   await once(server, 'listening');

@@ -1,7 +1,6 @@
 /**
  * Responses request bodies as the proxy forwards them upstream (PROTOCOL.md §5, codex-lb rules).
  */
-import { z } from 'zod';
 import type { JsonObject } from './json';
 import { isRecord } from './json';
 
@@ -54,31 +53,44 @@ export interface PreparedResponsesBody {
   rewritten: boolean;
 }
 
-const baseSchema = z.object({
-  model: z.string({
-    error: (iss) => (iss.input === undefined ? 'model is required' : 'model must be a string'),
-  }),
-  input: z.union([z.string(), z.array(z.unknown())], {
-    error: (iss) =>
-      iss.input === undefined ? 'input is required' : 'input must be a string or an array of items',
-  }),
-  instructions: z.string({ error: 'instructions must be a string' }).nullish(),
-  previous_response_id: z.string({ error: 'previous_response_id must be a string' }).nullish(),
-});
+/** The common fields, checked. */
+interface BaseFields {
+  model: string;
+  instructions?: string | null | undefined;
+  previous_response_id?: string | null | undefined;
+}
 
-/** Turns a zod failure into the first issue's 400. */
-function firstIssue(error: z.ZodError): BodyError {
-  const issue = error.issues[0];
-  const param = issue?.path[0];
-  const missing = issue !== undefined && /is required$/.test(issue.message);
-  const out: BodyError = {
+/**
+ * Checks the common fields in order (model, input, instructions, previous_response_id) and returns the first
+ * problem. Written out rather than a schema: it runs on every request, and a schema library copies `input` (the
+ * whole conversation) to validate an array of anything.
+ */
+function checkBase(body: JsonObject): { ok: true; v: BaseFields } | BodyError {
+  const { model, input, instructions, previous_response_id: previous } = body;
+  if (model === undefined) return missing('model');
+  if (typeof model !== 'string') return wrongType('model must be a string', 'model');
+  if (input === undefined) return missing('input');
+  if (typeof input !== 'string' && !Array.isArray(input))
+    return wrongType('input must be a string or an array of items', 'input');
+  if (instructions !== undefined && instructions !== null && typeof instructions !== 'string')
+    return wrongType('instructions must be a string', 'instructions');
+  if (previous !== undefined && previous !== null && typeof previous !== 'string')
+    return wrongType('previous_response_id must be a string', 'previous_response_id');
+  return { ok: true, v: { model, instructions, previous_response_id: previous } };
+}
+
+function missing(param: string): BodyError {
+  return {
     ok: false,
     status: 400,
-    code: missing ? 'missing_required_parameter' : 'invalid_type',
-    message: issue?.message ?? 'Invalid request body',
+    code: 'missing_required_parameter',
+    message: `${param} is required`,
+    param,
   };
-  if (typeof param === 'string') out.param = param;
-  return out;
+}
+
+function wrongType(message: string, param: string): BodyError {
+  return { ok: false, status: 400, code: 'invalid_type', message, param };
 }
 
 /** The 400 for a missing or blank model, shared by the Responses and Chat Completions paths. */
@@ -146,14 +158,14 @@ function followsUpstreamRules(src: JsonObject): boolean {
 }
 
 /** Validates the common fields; returns the typed view or the 400. */
-function validate(body: unknown): { ok: true; v: z.infer<typeof baseSchema>; src: JsonObject } | BodyError {
+function validate(body: unknown): { ok: true; v: BaseFields; src: JsonObject } | BodyError {
   if (!isRecord(body)) {
     return { ok: false, status: 400, code: 'invalid_type', message: 'Request body must be a JSON object' };
   }
-  const parsed = baseSchema.safeParse(body);
-  if (!parsed.success) return firstIssue(parsed.error);
-  if (parsed.data.model.trim() === '') return MODEL_REQUIRED;
-  return { ok: true, v: parsed.data, src: body };
+  const checked = checkBase(body);
+  if (!checked.ok) return checked;
+  if (checked.v.model.trim() === '') return MODEL_REQUIRED;
+  return { ok: true, v: checked.v, src: body };
 }
 
 /**

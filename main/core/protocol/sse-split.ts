@@ -129,7 +129,10 @@ export function peekBlockType(raw: Buffer): string | undefined {
   } else if (startsWith(raw, DATA_TYPE, i)) {
     const start = i + DATA_TYPE.length;
     const end = raw.indexOf(QUOTE, start);
-    if (end > start && raw.lastIndexOf(BACKSLASH, end) < start) return raw.toString('latin1', start, end);
+    if (end > start && raw.lastIndexOf(BACKSLASH, end) < start) {
+      const type = raw.toString('latin1', start, end);
+      if (type !== 'message') return type;
+    }
   }
   const head = raw.toString('latin1', i, Math.min(raw.length, i + 160));
   const m = /^(?:event: ?([^\r\n]+)[\r\n]|data: ?\{\s*"type"\s*:\s*"([^"\\]+)")/.exec(head);

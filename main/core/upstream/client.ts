@@ -66,8 +66,8 @@ export function createUpstreamDispatcher(
 /** A response from upstream: status, headers and a body stream that must be consumed or destroyed. */
 export type UpstreamResponse = Dispatcher.ResponseData;
 
-/** Called (at most once a minute) when requests wait for a free upstream connection. */
-export type QueueWarning = (queued: number) => void;
+/** Called (at most once a minute) when more requests are open than there are upstream connections. */
+export type QueueWarning = (open: number) => void;
 
 /** How often a queue at the connection cap is reported. */
 const QUEUE_WARNING_INTERVAL_MS = 60_000;
@@ -77,11 +77,13 @@ export class UpstreamClient {
   private readonly origin: string;
   private readonly basePath: string;
   private lastQueueWarning = -Infinity;
+  /** Requests whose response body is still open: each holds one connection. */
+  private open = 0;
 
   constructor(
     private readonly dispatcher: Dispatcher,
     readonly baseUrl: string,
-    private readonly onQueued?: QueueWarning,
+    private readonly queue?: { connections: number; onQueued: QueueWarning },
   ) {
     const url = new URL(baseUrl);
     this.origin = url.origin;
@@ -105,19 +107,26 @@ export class UpstreamClient {
       body: body ?? null,
       signal: signal ?? null,
     });
-    if (this.onQueued) this.checkQueue();
+    if (this.queue) this.count(pending, this.queue);
     return pending;
   }
 
-  /** Reports requests waiting for a connection (the cap is reached): a clear log line, not a silent queue. */
-  private checkQueue(): void {
-    const stats = (this.dispatcher as { stats?: Record<string, { queued?: number }> }).stats;
-    const queued = stats?.[this.origin]?.queued ?? 0;
-    if (queued === 0) return;
+  /**
+   * Counts open requests, so that a queue at the connection cap is a clear log line, not a silent wait. (undici's
+   * own `stats` walks every connection of the pool: too dear to read per request.)
+   */
+  private count(
+    pending: Promise<UpstreamResponse>,
+    queue: { connections: number; onQueued: QueueWarning },
+  ): void {
+    this.open += 1;
+    const done = (): void => void (this.open -= 1);
+    pending.then((res) => res.body.once('close', done), done);
+    if (this.open <= queue.connections) return;
     const now = Date.now();
     if (now - this.lastQueueWarning < QUEUE_WARNING_INTERVAL_MS) return;
     this.lastQueueWarning = now;
-    this.onQueued?.(queued);
+    queue.onQueued(this.open);
   }
 
   /** Closes idle connections; in-flight requests finish. */

@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { PoolHarness } from '../../helpers/pool-harness';
+import { startPool, type PoolHarness } from '../../helpers/pool-harness';
+import { collectSse } from '../../helpers/sse';
+import { createLogger } from '../../../main/core/log';
 import { posts, stream, twoAccounts } from './two-accounts';
 
 // Issue 8: the client always hears something before its own idle timeout (Codex: 300 s). The bounds are shortened
@@ -53,5 +55,27 @@ describe('an upstream that stalls before the first byte', () => {
     expect(res.headers.get('retry-after')).toBe('60');
     expect(json?.error).toMatchObject({ code: 'upstream_timeout' });
     expect(String(json?.error.message)).toMatch(/did not start answering within 0\.5 s/);
+  });
+});
+
+describe('the upstream connection cap', () => {
+  it('says so in the log when requests wait for a connection, and serves them all', async () => {
+    const lines: string[] = [];
+    pool = await startPool({
+      accounts: [{ email: 'only@example.com', planType: 'plus' }],
+      env: { CODEX_POOL_UPSTREAM_CONNECTIONS: '1' },
+      deps: { log: createLogger('info', (line) => lines.push(line)) },
+    });
+    const ask = async () => {
+      const res = await pool!.fetch('/backend-api/codex/responses', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'gpt-5.5', input: 'hi', stream: true, store: false }),
+      });
+      return (await collectSse(res.body!)).at(-1)?.data;
+    };
+    const answers = await Promise.all([ask(), ask(), ask()]);
+    for (const a of answers) expect(a).toMatchObject({ type: 'response.completed' });
+    expect(lines.some((l) => l.includes('requests are waiting for an upstream connection'))).toBe(true);
   });
 });
