@@ -7,7 +7,7 @@ import type { Logger } from './log';
 import type { Route } from './http/router';
 import { HttpError } from './http/http-error';
 import { isAllowedHost, isCrossSite, type GuardOptions } from './admin/guard';
-import { createWriteQueue, type Store, type WriteQueue } from './store';
+import { createWriteQueue, type RequestLogInput, type Store, type WriteQueue } from './store';
 import { StorageHealth } from './store/storage-health';
 import type { SecretBox } from './secrets';
 import type { GatedModelEntry } from './balancer';
@@ -278,6 +278,7 @@ export function buildServices(deps: ServiceDeps): Services {
     );
   };
 
+  let pendingRows: RequestLogInput[] = [];
   const routes = proxyRoutes({
     pool,
     tokens,
@@ -289,7 +290,14 @@ export function buildServices(deps: ServiceDeps): Services {
     pooledHeaders: () => formatPooledRateLimitHeaders(pooledUsage().headers),
     logRequest: (row) => {
       selfTest.observe(row.accountId);
-      queue.push((s) => s.requests.insertMany([row]));
+      // One queued write takes every row logged until the batch runs: one statement each, not a savepoint each.
+      if (pendingRows.length === 0)
+        queue.push((s) => {
+          const rows = pendingRows;
+          pendingRows = [];
+          s.requests.insertMany(rows);
+        });
+      pendingRows.push(row);
       events.publish({
         type: 'request',
         time: row.startedAt / 1000,
