@@ -3,6 +3,7 @@
  * message, `resets_at` and `Retry-After`, and the OpenAI error envelope.
  */
 import type { AccountStatus } from '../../../shared/domain';
+import { formatDuration } from '../../../shared/format';
 import { RETRY_AFTER_CAP } from './constants';
 
 /** Every selection error code we keep (§8 table). */
@@ -68,18 +69,6 @@ export function waitSeconds(until: number, now: number): number {
   return Math.min(RETRY_AFTER_CAP, Math.max(0, Math.ceil(until - now)));
 }
 
-/** A wait as people say it: `45 s`, `3 min`, `2 h 58 min`, `3 d 4 h`. */
-export function formatWait(seconds: number): string {
-  const s = Math.max(0, Math.ceil(seconds));
-  if (s < 90) return `${s} s`;
-  const m = Math.ceil(s / 60);
-  if (m < 60) return `${m} min`;
-  const h = Math.floor(m / 60);
-  if (h < 48) return m % 60 === 0 ? `${h} h` : `${h} h ${m % 60} min`;
-  const d = Math.floor(h / 24);
-  return h % 24 === 0 ? `${d} d` : `${d} d ${h % 24} h`;
-}
-
 /** When `at` (epoch s) is on the server's clock: `14:05`, or `Thu 14:05` when it is not within the next 20 h. */
 export function formatClock(at: number, now: number): string {
   const d = new Date(at * 1000);
@@ -90,7 +79,7 @@ export function formatClock(at: number, now: number): string {
 
 /** "Try again at 14:05 (in 2 h 58 min)." — the reset itself, never a capped hint that contradicts it. */
 function tryAgainAt(until: number, now: number): string {
-  return `Try again at ${formatClock(until, now)} (in ${formatWait(until - now)}).`;
+  return `Try again at ${formatClock(until, now)} (in ${formatDuration(Math.ceil(until - now))}).`;
 }
 
 /** Seconds until `until`, rounded up, uncapped: the header agrees with `resets_at`. */
@@ -251,7 +240,7 @@ export function poolError(accounts: readonly BlockedAccountFacts[], now: number)
     const n = waitSeconds(cooldown, now);
     return unavailable(
       'no_accounts',
-      `No account can take requests: they are cooling down after errors. Try again in ${formatWait(n)}.`,
+      `No account can take requests: they are cooling down after errors. Try again in ${formatDuration(n)}.`,
       n,
     );
   }

@@ -50,7 +50,7 @@ export type { UsageView } from './usage-view';
 export { buildUsageView, dayBucket } from './usage-view';
 export { normalizeStrategy } from './strategies';
 export type { BalancerError, ErrorEnvelope, SelectionErrorCode } from './errors';
-export { errorEnvelope, errorHeaders, formatClock, formatWait } from './errors';
+export { errorEnvelope, errorHeaders, formatClock } from './errors';
 export type { AttemptFailure, FailoverDecision, FailoverInput, FinalError, SurfaceReason } from './failover';
 export { decideFailover, finalError, maxAccounts } from './failover';
 export * as BALANCER_CONSTANTS from './constants';

@@ -1,5 +1,6 @@
 /** Formatting for people: durations, ages, clock times, percentages, token counts. Pure functions. */
 import type { AccountStatus, RoutingPolicy } from '../../../shared/domain';
+import { formatDuration } from '../../../shared/format';
 
 /** `42%` (no decimals; `<1%` for a small non-zero share). */
 export function formatPercent(value: number): string {
@@ -7,17 +8,7 @@ export function formatPercent(value: number): string {
   return `${Math.round(value)}%`;
 }
 
-/** A duration in seconds as the two largest units: `45 s`, `12 min`, `2 h 5 min`, `3 d 4 h`. */
-export function formatDuration(seconds: number): string {
-  const s = Math.max(0, Math.round(seconds));
-  if (s < 60) return `${s} s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m} min`;
-  const h = Math.floor(m / 60);
-  if (h < 24) return m % 60 === 0 ? `${h} h` : `${h} h ${m % 60} min`;
-  const d = Math.floor(h / 24);
-  return h % 24 === 0 ? `${d} d` : `${d} d ${h % 24} h`;
-}
+export { formatDuration } from '../../../shared/format';
 
 /** How old a sample is: `just now`, `2 min ago`. */
 export function formatAge(recordedAt: number, now: number): string {

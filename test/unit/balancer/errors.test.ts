@@ -1,6 +1,6 @@
 /** §8 errors to clients (steps 1–5, exact messages, status, Retry-After, resets_at), §2 model filter, §3.8 single_account. */
 import { describe, expect, it } from 'vitest';
-import { errorEnvelope, errorHeaders, formatClock, formatWait } from '../../../main/core/balancer';
+import { errorEnvelope, errorHeaders, formatClock } from '../../../main/core/balancer';
 import type { AccountStatus } from '../../../shared/domain';
 import { T, acct, cfg, failure, pick } from './fixtures';
 
@@ -77,7 +77,7 @@ describe('§8 step 2: pool exhausted', () => {
   it('the message and Retry-After agree with resets_at, however far', () => {
     const e = failure([limited('a', { S: [100, T + 5000] })], { settings: CW }).error;
     expect([e.message, e.retryAfter, e.resetsAt]).toEqual([
-      exhausted(T + 5000, '1 h 24 min'),
+      exhausted(T + 5000, '1 h 23 min'),
       5000,
       T + 5000,
     ]);
@@ -104,7 +104,7 @@ describe('§8 step 2: pool exhausted', () => {
       ).error,
     ).toMatchObject({
       resetsAt: T + 200,
-      message: exhausted(T + 200, '4 min'),
+      message: exhausted(T + 200, '3 min'),
     });
   });
   it('a blocked account below 100 % breaks the exhaustion (→ later steps)', () => {
@@ -166,7 +166,7 @@ describe('§8 envelope and headers', () => {
     const e = failure([limited('a', { P: [100, T + 60] })], { settings: CW }).error;
     expect(errorEnvelope(e)).toEqual({
       error: {
-        message: exhausted(T + 60, '60 s'),
+        message: exhausted(T + 60, '1 min'),
         type: 'usage_limit_reached',
         code: 'usage_limit_reached',
         resets_at: T + 60,
@@ -262,17 +262,7 @@ describe('§3.8 single_account', () => {
   });
 });
 
-describe('wording of waits and resets', () => {
-  it.each([
-    [0, '0 s'],
-    [89, '89 s'],
-    [90, '2 min'],
-    [3600, '1 h'],
-    [2 * 3600 + 58 * 60, '2 h 58 min'],
-    [50 * 3600, '2 d 2 h'],
-  ])('%i s → %s', (seconds, text) => {
-    expect(formatWait(seconds)).toBe(text);
-  });
+describe('wording of resets', () => {
   it('names the weekday of a reset more than 20 h away', () => {
     expect(formatClock(T + 3600, T)).toMatch(/^\d\d:\d\d$/);
     expect(formatClock(T + 3 * 86400, T)).toMatch(/^(Sun|Mon|Tue|Wed|Thu|Fri|Sat) \d\d:\d\d$/);

@@ -238,7 +238,7 @@ describe('§1.6 backoff fallback', () => {
     const f = failure([inBackoff, bypassedQuota], { settings: FF, request: { model: SPARK } });
     expect(f.error.code).toBe('no_accounts');
     expect(f.error.message).toBe(
-      'No account can take requests: they are cooling down after errors. Try again in 70 s.',
+      'No account can take requests: they are cooling down after errors. Try again in 1 min.',
     );
   });
 });

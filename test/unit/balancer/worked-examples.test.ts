@@ -275,7 +275,7 @@ describe('§9.10 pool exhausted', () => {
       status: 429,
       code: 'usage_limit_reached',
       type: 'usage_limit_reached',
-      message: `Every account has reached its usage limit. Try again at ${formatClock(T + 60, T)} (in 60 s).`,
+      message: `Every account has reached its usage limit. Try again at ${formatClock(T + 60, T)} (in 1 min).`,
       resetsAt: T + 60,
       retryAfter: 60,
     });
@@ -322,7 +322,7 @@ describe('§9.11 gated bypass', () => {
       status: 503,
       code: 'no_accounts',
       type: 'server_error',
-      message: 'No account can take requests: they are cooling down after errors. Try again in 60 s.',
+      message: 'No account can take requests: they are cooling down after errors. Try again in 1 min.',
       retryAfter: 60,
     });
   });
