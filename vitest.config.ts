@@ -19,6 +19,8 @@ export default defineConfig({
           include: ['test/integration/**/*.test.ts'],
           environment: 'node',
           sequence: { groupOrder: 1 },
+          // Builds the CLI once, so tests that spawn bin/codex-pool.js run the compiled entry of these sources.
+          globalSetup: ['test/integration/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
           // Each file starts its own servers on port 0; two cores, so keep the pool small.
