@@ -26,8 +26,8 @@ import { Affinity } from './proxy/affinity';
 import { ApiKeyService } from './proxy/api-keys';
 import { ModelCatalog } from './proxy/catalog';
 import { proxyRoutes } from './proxy/proxy-routes';
-import { buildPooledUsage } from './usage/pooled-usage';
-import { formatPooledRateLimitHeaders, type CodexPersona } from './protocol';
+import { createPooledUsageCache } from './usage/pooled-usage-cache';
+import type { CodexPersona } from './protocol';
 import { CATALOG_CLIENT_VERSION } from './proxy/catalog';
 import { EventBus } from './events/event-bus';
 import { adminEventFromPool } from './events/admin-events';
@@ -243,12 +243,12 @@ export function buildServices(deps: ServiceDeps): Services {
   let lastSelection = 0;
   const selectionTime = (): number => (lastSelection = Math.max(nowMs() / 1000, lastSelection + 1e-6));
 
-  const pooledUsage = (): ReturnType<typeof buildPooledUsage> =>
-    buildPooledUsage(
-      pool.accounts().map((a) => ({ status: a.status, planType: a.planType, usage: a.usage })),
-      registry(),
-      now(),
-    );
+  const pooledUsage = createPooledUsageCache({
+    version: () => pool.quotaVersion,
+    accounts: () => pool.accounts(),
+    registry,
+    now,
+  });
 
   const clientsSeen = new ClientsSeen(now);
   const selfTest = new SelfTest();
@@ -287,7 +287,7 @@ export function buildServices(deps: ServiceDeps): Services {
     settings: () => settings.get(),
     registry,
     persona: codexPersona(),
-    pooledHeaders: () => formatPooledRateLimitHeaders(pooledUsage().headers),
+    pooledHeaders: () => pooledUsage.headers(),
     logRequest: (row) => {
       selfTest.observe(row.accountId);
       // One queued write takes every row logged until the batch runs: one statement each, not a savepoint each.
@@ -318,7 +318,7 @@ export function buildServices(deps: ServiceDeps): Services {
     authorizeClient,
     catalog: () => catalog.get(),
     openAiModels: () => catalog.openAi(),
-    pooledUsage: () => pooledUsage().body,
+    pooledUsage: () => pooledUsage.body(),
   });
 
   const backup = new BackupService({

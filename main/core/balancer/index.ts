@@ -29,7 +29,13 @@ export type { AccountStateInit } from './account';
 export { createAccountState, persistedChanged, persistedFields, releaseInFlight } from './account';
 export type { OutcomeContext, OutcomeEffect, OutcomeResult } from './state-reducer';
 export { applyOutcome, recordAccountError, upstreamReset } from './state-reducer';
-export { clearFamilyBlocks, recoverAccount, recoverByTime, recoverByUsage } from './recovery';
+export {
+  clearFamilyBlocks,
+  recoverAccount,
+  recoverByFreshUsage,
+  recoverByTime,
+  recoverByUsage,
+} from './recovery';
 export { backoffSeconds } from './evaluate';
 export { INITIAL_TIER, isProbeDue, nextTier, shouldDrain, tierAfterSuccess } from './health';
 export type { CanonicalPlan, PlanCapacity } from './plans';

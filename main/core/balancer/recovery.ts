@@ -100,6 +100,40 @@ export function recoverByUsage(state: AccountState, now: number): AccountState {
   return state;
 }
 
+/**
+ * Recovery from a usage answer requested after the block (issue 8): the poller or the user's refresh asked
+ * upstream for the account's quota *after* it was marked exhausted, so the answer is current, not a lagging echo
+ * of the request that failed. When it shows room by the rules of usage recovery, the account is active for the
+ * next request at once: the cooldowns above guard against stale samples and have nothing left to guard, and the
+ * error that caused the block no longer counts towards backoff. Family blocks clear the same way.
+ */
+export function recoverByFreshUsage(state: AccountState, now: number): AccountState {
+  let next = state;
+  if (state.status === 'rate_limited' || state.status === 'quota_exceeded') {
+    // The ordinary usage rules, with the waits lifted: no cooldown, and the sample counts as after the block.
+    const judged = recoverByUsage(
+      { ...state, cooldownUntil: null, blockedAt: Number.NEGATIVE_INFINITY },
+      now,
+    );
+    if (judged.status === 'active') {
+      next = { ...state, ...CLEARED_STATUS, cooldownUntil: null, errorCount: 0, lastErrorAt: null };
+    }
+  }
+  let blocks: Record<string, FamilyBlock> | null = null;
+  for (const key in next.familyBlocks) {
+    const sample = next.usage[key];
+    if (sample === undefined || !hasRoom(sample, now)) continue;
+    blocks ??= { ...next.familyBlocks };
+    delete blocks[key];
+  }
+  return blocks === null ? next : { ...next, familyBlocks: blocks };
+}
+
+function hasRoom(sample: UsageSample, now: number): boolean {
+  const windows = [sample.primary, sample.secondary].filter((w): w is UsageWindow => w !== null);
+  return windows.length > 0 && windows.every((w) => (use(w, now) ?? 0) < 100);
+}
+
 function blockCleared(block: FamilyBlock, sample: UsageSample | undefined, now: number): boolean {
   if (block.resetAt !== null && block.resetAt <= now) return true;
   if (sample === undefined || !(sample.recordedAt > block.blockedAt)) return false;

@@ -6,6 +6,7 @@ import {
   createAccountState,
   recordAccountError,
   recoverAccount,
+  recoverByFreshUsage,
   releaseInFlight,
   type AccountChange,
   type AccountState,
@@ -14,7 +15,7 @@ import {
   type UpstreamOutcome,
 } from '../balancer';
 import type { AccountRecord, Store, WriteQueue } from '../store';
-import { shouldStoreSample } from '../usage/sample-storage';
+import { sameSampleContent, shouldStoreSample } from '../usage/sample-storage';
 
 /** What changed in the pool, for the admin event stream and the tray. */
 export type PoolEvent =
@@ -46,6 +47,7 @@ export class PoolState {
   private snapshot: AccountState[] | null = null;
   /** The last sample written to the history per (account, family): what the next one is compared with. */
   private readonly lastStored = new Map<string, UsageSample>();
+  private version = 0;
 
   constructor(private readonly deps: PoolStateDeps) {}
 
@@ -80,6 +82,16 @@ export class PoolState {
       );
     }
     this.snapshot = null;
+    this.version++;
+  }
+
+  /**
+   * A number that changes whenever something the pooled quota view depends on changes (an account's quota
+   * content, status or plan; an account added or removed) and stays put otherwise — in particular when a
+   * request only repeats a known quota or moves the in-flight count. Caches of pooled figures key on it.
+   */
+  get quotaVersion(): number {
+    return this.version;
   }
 
   /** Every account's state, as one array (rebuilt only after a change). */
@@ -141,22 +153,33 @@ export class PoolState {
 
   /**
    * Records a usage sample (from headers, a `codex.rate_limits` event or the usage endpoint) under its canonical
-   * family, stores it behind, and lets the account recover if the fresh data shows room (§1.5).
+   * family, stores it behind, and lets the account recover if the fresh data shows room (§1.5). `polledAt`
+   * (epoch seconds) marks an answer of the usage endpoint to a request sent then: when that was at or after the
+   * account's block, the answer is current and room in it ends the block at once (issue 8).
    */
-  ingestSample(id: string, raw: UsageSample): void {
+  ingestSample(id: string, raw: UsageSample, options: { polledAt?: number } = {}): void {
     const prev = this.states.get(id);
     if (!prev) return;
     const sample = { ...raw, family: canonicalFamily(this.deps.registry(), raw.family) };
+    const changed = !sameSampleContent(prev.usage[sample.family], sample);
     const withSample: AccountState = { ...prev, usage: { ...prev.usage, [sample.family]: sample } };
-    const next = recoverAccount(withSample, this.deps.now());
+    const now = this.deps.now();
+    const current =
+      options.polledAt !== undefined && options.polledAt >= (prev.blockedAt ?? options.polledAt);
+    const next = recoverAccount(current ? recoverByFreshUsage(withSample, now) : withSample, now);
     this.replace(next);
     const key = `${id}\u0000${sample.family}`;
-    if (shouldStoreSample(this.lastStored.get(key), sample)) {
+    const stored = shouldStoreSample(this.lastStored.get(key), sample);
+    if (stored) {
       this.lastStored.set(key, sample);
       this.deps.queue.push((s) => s.quota.insert(id, sample));
     }
     if (next.status !== prev.status || next.familyBlocks !== prev.familyBlocks) this.persist(prev, next);
-    this.deps.onEvent?.({ type: 'quota', accountId: id, family: sample.family, sample });
+    // Every answer repeats the account's quota: tell listeners when it changed, or when the history took a row
+    // (at least once a minute while in use), so the dashboard's "updated … ago" stays honest without an event
+    // per request (issue 14).
+    if (changed || stored)
+      this.deps.onEvent?.({ type: 'quota', accountId: id, family: sample.family, sample });
   }
 
   /**
@@ -216,6 +239,7 @@ export class PoolState {
     this.states.delete(id);
     this.records.delete(id);
     this.snapshot = null;
+    this.version++;
     this.deps.onEvent?.({ type: 'accounts', removedId: id });
   }
 
@@ -249,6 +273,15 @@ export class PoolState {
   }
 
   private replace(next: AccountState): void {
+    const prev = this.states.get(next.id);
+    if (
+      prev === undefined ||
+      prev.status !== next.status ||
+      prev.planType !== next.planType ||
+      !sameUsage(prev.usage, next.usage)
+    ) {
+      this.version++;
+    }
     this.states.set(next.id, next);
     this.snapshot = null;
   }
@@ -323,6 +356,13 @@ function persistedStatusChanged(prev: AccountState, next: AccountState): boolean
     prev.blockedAt !== next.blockedAt ||
     prev.statusReason !== next.statusReason
   );
+}
+
+function sameUsage(a: AccountState['usage'], b: AccountState['usage']): boolean {
+  if (a === b) return true;
+  const keys = Object.keys(b);
+  if (Object.keys(a).length !== keys.length) return false;
+  return keys.every((family) => sameSampleContent(a[family], b[family]));
 }
 
 function fromRecord(

@@ -1,4 +1,4 @@
-import type { UsageSample, UsageWindow } from '../../../shared/domain';
+import type { Credits, UsageSample, UsageWindow } from '../../../shared/domain';
 
 /** A sample is stored at least this often while the account is in use, so charts and restarts stay current. */
 export const SAMPLE_STORE_INTERVAL_S = 60;
@@ -36,4 +36,31 @@ function windowChanged(a: UsageWindow | null, b: UsageWindow | null): boolean {
     a.resetAt !== b.resetAt ||
     a.windowMinutes !== b.windowMinutes
   );
+}
+
+/**
+ * Whether two samples say the same thing about the quota: the same windows, credits and name, whatever their
+ * `recordedAt`. Every proxied answer repeats the account's quota; only a sample that differs is a change worth
+ * telling listeners about or recomputing pooled figures for.
+ */
+export function sameSampleContent(a: UsageSample | undefined, b: UsageSample | undefined): boolean {
+  if (a === b) return true;
+  if (a === undefined || b === undefined) return false;
+  return (
+    a.family === b.family &&
+    sameWindow(a.primary, b.primary) &&
+    sameWindow(a.secondary, b.secondary) &&
+    (a.limitName ?? null) === (b.limitName ?? null) &&
+    sameCredits(a.credits ?? null, b.credits ?? null)
+  );
+}
+
+function sameWindow(a: UsageWindow | null, b: UsageWindow | null): boolean {
+  if (a === null || b === null) return a === b;
+  return a.usedPercent === b.usedPercent && a.resetAt === b.resetAt && a.windowMinutes === b.windowMinutes;
+}
+
+function sameCredits(a: Credits | null, b: Credits | null): boolean {
+  if (a === null || b === null) return a === b;
+  return a.hasCredits === b.hasCredits && a.unlimited === b.unlimited && a.balance === b.balance;
 }

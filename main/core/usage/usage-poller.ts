@@ -139,6 +139,7 @@ export class UsagePoller {
     if (!force && NOT_POLLED.has(state.status)) return { kind: 'skipped', reason: 'not_routable' };
     if (!force && (this.backoff.get(id)?.until ?? 0) > now()) return { kind: 'skipped', reason: 'backoff' };
 
+    const polledAt = now();
     let token = await this.token(id, false);
     if (typeof token !== 'string') return token;
     let res = await this.fetchUsage(token, record.chatgptAccountId);
@@ -153,7 +154,7 @@ export class UsagePoller {
     const verdict = classifyUsageResponse(res.status, res.body);
     switch (verdict.kind) {
       case 'ok':
-        return this.ingest(id, res.body);
+        return this.ingest(id, res.body, polledAt);
       case 'unauthorized':
       case 'forbidden':
         this.backoff.set(id, { failures: 0, until: now() + AUTH_PAUSE_S });
@@ -190,12 +191,12 @@ export class UsagePoller {
     }
   }
 
-  private ingest(id: string, body: unknown): PollResult {
+  private ingest(id: string, body: unknown, polledAt: number): PollResult {
     const parsed = parseUsagePayload(body, this.deps.now());
     if (!parsed.ok) return this.transientFailure(id, parsed.code, parsed.message);
     this.backoff.delete(id);
     if (parsed.value.planType) this.deps.pool.updatePlan(id, normalizePlanType(parsed.value.planType));
-    for (const sample of parsed.value.samples) this.deps.pool.ingestSample(id, sample);
+    for (const sample of parsed.value.samples) this.deps.pool.ingestSample(id, sample, { polledAt });
     return { kind: 'ok', samples: parsed.value.samples.length };
   }
 

@@ -80,7 +80,7 @@ describe('usage polling', () => {
     expect((await codexRequest(pool)).status).toBe(200);
   });
 
-  it('corrects an exhaustion that fresh usage contradicts, after the 120 s quota cooldown', async () => {
+  it('corrects an exhaustion that fresh usage contradicts at the next poll, without waiting out a cooldown', async () => {
     const clock = testClock();
     pool = await startAccountsPool({
       now: clock.now,
@@ -92,13 +92,12 @@ describe('usage polling', () => {
     await codexRequest(pool);
     expect((await account(pool, id!)).status).toBe('quota_exceeded');
 
-    clock.advance(60);
-    await pool.core.services.poller.pollNow();
-    expect((await account(pool, id!)).status).toBe('quota_exceeded'); // inside the cooldown (BALANCER.md §1.5)
-
-    clock.advance(61);
+    // The poll asks upstream after the block, so its answer is current: room in it ends the block (issue 8),
+    // where BALANCER.md §1.5's 120 s quota cooldown guards only samples that may predate the error.
+    clock.advance(1);
     await pool.core.services.poller.pollNow();
     expect((await account(pool, id!)).status).toBe('active');
+    expect((await codexRequest(pool)).status).toBe(200);
 
     await pool.core.stop();
     const text = await events.text();

@@ -1,6 +1,12 @@
 /** §1.5 recovery by time and by fresh usage; §1.6 error backoff and the backoff fallback. */
 import { describe, expect, it } from 'vitest';
-import { backoffSeconds, recoverAccount, recoverByTime, recoverByUsage } from '../../../main/core/balancer';
+import {
+  backoffSeconds,
+  recoverAccount,
+  recoverByFreshUsage,
+  recoverByTime,
+  recoverByUsage,
+} from '../../../main/core/balancer';
 import { SPARK, T, acct, cfg, failure, pick, sample } from './fixtures';
 
 const FF = cfg('fill_first', false);
@@ -240,5 +246,41 @@ describe('§1.6 backoff fallback', () => {
     expect(f.error.message).toBe(
       'No account can take requests: they are cooling down after errors. Try again in 1 min.',
     );
+  });
+});
+
+describe('recovery from usage requested after the block (issue 8)', () => {
+  it.each([
+    [
+      'rate_limited inside its cooldown, sample in the same second as the block',
+      limited({ cooldownUntil: T + 20, blockedAt: T, sampleAt: T, P: 40 }),
+    ],
+    ['quota_exceeded inside the 120 s cooldown', quota({ blockedAt: T - 5, sampleAt: T - 5, P: 40 })],
+  ])('%s → active, cooldown and error count cleared', (_name, state) => {
+    const next = recoverByFreshUsage({ ...state, errorCount: 2, lastErrorAt: T }, T);
+    expect(next).toMatchObject({
+      status: 'active',
+      resetAt: null,
+      blockedAt: null,
+      rateLimitKind: null,
+      cooldownUntil: null,
+      errorCount: 0,
+      lastErrorAt: null,
+    });
+  });
+
+  it.each([
+    ['the short window still full', limited({ blockedAt: T, sampleAt: T, P: 100 })],
+    ['the long window still full', quota({ blockedAt: T, sampleAt: T, P: 10, S: 100 })],
+  ])('%s → unchanged', (_name, state) => {
+    expect(recoverByFreshUsage(state, T)).toBe(state);
+  });
+
+  it('clears a family block whose fresh sample shows room, keeps one that is still full', () => {
+    const state = acct('f', {
+      familyBlocks: { spark: { blockedAt: T, resetAt: T + 900 }, other: { blockedAt: T, resetAt: T + 900 } },
+      families: { spark: { P: 30, S: 5, at: T }, other: { P: 100, at: T } },
+    });
+    expect(Object.keys(recoverByFreshUsage(state, T).familyBlocks)).toEqual(['other']);
   });
 });
