@@ -1,4 +1,5 @@
 import { LOG_LEVELS, type LogLevel } from './log';
+import { DEFAULT_USAGE_POLLS_PER_MINUTE } from './usage/poll-schedule';
 
 /** Everything the core needs to know at start-up. Built once by {@link resolveConfig}. */
 export interface CoreConfig {
@@ -16,6 +17,8 @@ export interface CoreConfig {
   upstream?: UpstreamSettings;
   /** Overrides of the client limits (CODEX_POOL_REQUEST_TIMEOUT_S, CODEX_POOL_MAX_CONNECTIONS). */
   clientLimits?: { requestTimeoutMs?: number; maxConnections?: number };
+  /** Ceiling of background usage polls per minute, whatever the pool size (issue 14). */
+  usagePollsPerMinute: number;
 }
 
 /** Upstream timeouts (milliseconds) and the connection cap, as far as the environment sets them. */
@@ -109,6 +112,7 @@ export function resolveConfig({ env, flags = {}, defaultDataDir, demo = false }:
     logLevel: logLevel as LogLevel,
     demo,
     upstream: parseUpstream(pick),
+    usagePollsPerMinute: parsePollRate(pick(undefined, 'CODEX_POOL_USAGE_POLLS_PER_MINUTE')),
   };
 }
 
@@ -130,6 +134,17 @@ function parseUpstream(pick: (flag: undefined, name: string) => string | undefin
 export function isLoopbackHost(host: string): boolean {
   const h = host.replace(/^\[|\]$/g, '').toLowerCase();
   return h === 'localhost' || h === '::1' || /^127(?:\.\d{1,3}){3}$/.test(h);
+}
+
+function parsePollRate(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_USAGE_POLLS_PER_MINUTE;
+  const rate = Number(value);
+  if (!Number.isFinite(rate) || rate <= 0 || rate > 6000) {
+    throw new ConfigError(
+      `CODEX_POOL_USAGE_POLLS_PER_MINUTE must be a number above 0 and at most 6000; got "${value}".`,
+    );
+  }
+  return rate;
 }
 
 function parsePort(value: string | undefined): number {

@@ -197,6 +197,7 @@ export function buildServices(deps: ServiceDeps): Services {
     random,
     log,
     userAgent: codexPersona().userAgent,
+    maxPollsPerMinute: config.usagePollsPerMinute,
     ...(tuning.usagePollIntervalMs !== undefined ? { intervalMs: tuning.usagePollIntervalMs } : {}),
     ...(tuning.usagePollInitialDelayMs !== undefined
       ? { initialDelayMs: tuning.usagePollInitialDelayMs }
@@ -214,6 +215,8 @@ export function buildServices(deps: ServiceDeps): Services {
       affinity.forgetAccount(id);
       poller.forget(id);
     },
+    // A new login or a resumed account shows its quota at once, not at its turn in the schedule (issue 8).
+    onAdded: (id) => poller.pollSoon(id),
   });
   const logins = new LoginManager({
     auth,

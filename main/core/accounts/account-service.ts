@@ -46,6 +46,8 @@ export interface AccountServiceDeps {
   registry?: () => readonly GatedModelEntry[];
   /** Called after an account is deleted (affinity, poller and caches forget it). */
   onRemoved?: (accountId: string) => void;
+  /** Called after a login is stored or a paused account resumes (the poller fetches its quota). */
+  onAdded?: (accountId: string) => void;
 }
 
 /** Statuses from which the user may pause an account (never a login problem: resuming would hide it). */
@@ -90,6 +92,7 @@ export class AccountService {
     });
     this.deps.tokens.forget(result.account.id); // the new login replaces any set still waiting for the disk
     this.deps.pool.upsertRecord(result.account);
+    this.deps.onAdded?.(result.account.id);
     return result;
   }
 
@@ -172,6 +175,7 @@ export class AccountService {
       );
     }
     this.deps.pool.setUserStatus(id, 'active');
+    this.deps.onAdded?.(id);
     return this.view(id);
   }
 

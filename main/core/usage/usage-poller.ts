@@ -1,8 +1,9 @@
 /**
- * The usage poller (PROTOCOL.md §9): every ~60 s, jittered, it asks `/wham/usage` for the quota of every
- * routable account and feeds the samples to the pool, which canonicalises them and lets exhausted accounts
- * recover (BALANCER.md §1.5). Live headers and `codex.rate_limits` events reach the pool through the proxy;
- * this fills the gaps for idle accounts and corrects state that upstream contradicts.
+ * The usage poller (PROTOCOL.md §9): it asks `/wham/usage` for the quota of routable accounts and feeds the samples
+ * to the pool, which canonicalises them and lets exhausted accounts recover (BALANCER.md §1.5). Live headers and
+ * `codex.rate_limits` events reach the pool through the proxy, so only accounts whose data is older than the
+ * interval (default 60 s) are polled, one at a time, spread evenly over the interval and never faster than a
+ * ceiling (issue 14, see poll-schedule.ts). A newly added or resumed account is polled at once (issue 8).
  */
 import type { AccountStatus } from '../../../shared/domain';
 import type { Logger } from '../log';
@@ -12,6 +13,7 @@ import { normalizePlanType } from '../accounts/jwt';
 import { RefreshError, type TokenService } from '../accounts/token-service';
 import type { UpstreamClient } from '../upstream/client';
 import { runLimited } from './run-limited';
+import { DEFAULT_USAGE_POLLS_PER_MINUTE, pollGapMs, stalestDue, type PollCandidate } from './poll-schedule';
 import { classifyUsageResponse, RETRYABLE_USAGE_STATUSES } from './usage-response';
 
 /** Statuses the poller skips (§9): the user paused them, or they cannot authenticate. */
@@ -30,10 +32,12 @@ export interface UsagePollerDeps {
   random: () => number;
   log: Logger;
   userAgent?: string;
-  /** Between rounds (default 60 s), jittered ±10 %. */
+  /** How old an account's quota data may get before it is polled (default 60 s). */
   intervalMs?: number;
-  /** Before the first round after start (default 15 s), so start-up is not a burst of requests. */
+  /** Before the first poll after start (default 15 s), so start-up is left to the requests. */
   initialDelayMs?: number;
+  /** Ceiling of background polls per minute, whatever the pool size (default 120). */
+  maxPollsPerMinute?: number;
   /** Accounts polled at once (default 3). */
   concurrency?: number;
   /** Per request (default 10 s). */
@@ -56,10 +60,16 @@ interface Backoff {
 
 type Fetched = { status: number; body: unknown } | { error: string };
 
-/** Polls the usage endpoint for every routable account. Start with {@link start}; tests call {@link pollNow}. */
+/**
+ * Polls the usage endpoint for accounts whose quota data is stale. Start with {@link start}; tests call
+ * {@link pollDue} (one tick of the schedule) or {@link pollNow} (every routable account).
+ */
 export class UsagePoller {
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
+  private started = false;
+  /** When each account was last polled (epoch seconds): an answer without samples still counts as fresh. */
+  private readonly lastPolledAt = new Map<string, number>();
   private readonly abort = new AbortController();
   private readonly backoff = new Map<string, Backoff>();
   private readonly inFlight = new Map<string, Promise<PollResult>>();
@@ -67,15 +77,17 @@ export class UsagePoller {
 
   constructor(private readonly deps: UsagePollerDeps) {}
 
-  /** Schedules the rounds. Timers are unref'd: polling never keeps the process alive. */
+  /** Schedules the polls. Timers are unref'd: polling never keeps the process alive. */
   start(): void {
     this.stopped = false;
+    this.started = true;
     this.schedule(this.deps.initialDelayMs ?? 15_000);
   }
 
   /** Stops scheduling and aborts requests in flight. */
   stop(): void {
     this.stopped = true;
+    this.started = false;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.abort.abort();
@@ -99,20 +111,65 @@ export class UsagePoller {
     return promise;
   }
 
+  /**
+   * One tick of the schedule: polls the account whose data is stalest, if it is older than the interval and the
+   * account is routable, not in backoff and not being polled already. Resolves with what was polled, or null.
+   */
+  async pollDue(): Promise<{ id: string; result: PollResult } | null> {
+    if (this.inFlight.size >= (this.deps.concurrency ?? 3)) return null;
+    const id = stalestDue(this.candidates(), this.deps.now(), this.intervalMs() / 1000);
+    if (id === null) return null;
+    return { id, result: await this.pollAccount(id) };
+  }
+
+  /**
+   * Polls a newly added or resumed account at once, so its quota shows (and counts in ranking) without waiting
+   * for its turn. Only while the background schedule runs; the user's refresh uses {@link pollAccount}.
+   */
+  pollSoon(id: string): void {
+    if (!this.started) return;
+    this.pollAccount(id, { force: true }).catch((err: unknown) =>
+      this.deps.log.error('usage poll failed', { accountId: id, err }),
+    );
+  }
+
   /** Forgets a deleted account's backoff. */
   forget(id: string): void {
     this.backoff.delete(id);
+    this.lastPolledAt.delete(id);
+  }
+
+  private intervalMs(): number {
+    return this.deps.intervalMs ?? 60_000;
+  }
+
+  private candidates(): PollCandidate[] {
+    const now = this.deps.now();
+    const out: PollCandidate[] = [];
+    for (const account of this.deps.pool.accounts()) {
+      if (NOT_POLLED.has(account.status) || this.inFlight.has(account.id)) continue;
+      if ((this.backoff.get(account.id)?.until ?? 0) > now) continue;
+      let freshAt = this.lastPolledAt.get(account.id) ?? null;
+      for (const sample of Object.values(account.usage)) {
+        if (freshAt === null || sample.recordedAt > freshAt) freshAt = sample.recordedAt;
+      }
+      out.push({ id: account.id, freshAt });
+    }
+    return out;
   }
 
   private schedule(ms: number): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
-      void this.pollNow()
-        .catch((err: unknown) => this.deps.log.error('usage poll round failed', { err }))
-        .finally(() => {
-          const base = this.deps.intervalMs ?? 60_000;
-          this.schedule(base * (0.9 + 0.2 * this.deps.random()));
-        });
+      // Not awaited: a slow answer must not stretch the schedule; the concurrency cap bounds overlap.
+      this.pollDue().catch((err: unknown) => this.deps.log.error('usage poll failed', { err }));
+      const routable = this.deps.pool.accounts().filter((a) => !NOT_POLLED.has(a.status)).length;
+      const gap = pollGapMs(
+        routable,
+        this.intervalMs(),
+        this.deps.maxPollsPerMinute ?? DEFAULT_USAGE_POLLS_PER_MINUTE,
+      );
+      this.schedule(gap * (0.9 + 0.2 * this.deps.random()));
     }, ms);
     this.timer.unref();
   }
@@ -140,6 +197,7 @@ export class UsagePoller {
     if (!force && (this.backoff.get(id)?.until ?? 0) > now()) return { kind: 'skipped', reason: 'backoff' };
 
     const polledAt = now();
+    this.lastPolledAt.set(id, polledAt);
     let token = await this.token(id, false);
     if (typeof token !== 'string') return token;
     let res = await this.fetchUsage(token, record.chatgptAccountId);
@@ -202,7 +260,7 @@ export class UsagePoller {
 
   private transientFailure(id: string, code: string, message: string): PollResult {
     const failures = (this.backoff.get(id)?.failures ?? 0) + 1;
-    const interval = (this.deps.intervalMs ?? 60_000) / 1000;
+    const interval = this.intervalMs() / 1000;
     const wait = Math.min(MAX_BACKOFF_S, interval * 2 ** (failures - 1));
     this.backoff.set(id, { failures, until: this.deps.now() + wait });
     this.deps.log.warn('usage poll failed', { accountId: id, code, failures });

@@ -15,6 +15,7 @@ describe('resolveConfig', () => {
       logLevel: 'info',
       demo: false,
       upstream: {},
+      usagePollsPerMinute: 120,
     });
   });
 
