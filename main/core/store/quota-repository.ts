@@ -29,6 +29,9 @@ type ChartRow = [
   secondaryReset: number | null,
 ];
 
+const CHART_COLUMNS = `recorded_at, primary_used_percent, primary_window_minutes, primary_reset_at,
+  secondary_used_percent, secondary_window_minutes, secondary_reset_at`;
+
 const COLUMNS = `account_id, family, recorded_at, primary_used_percent, primary_window_minutes, primary_reset_at,
   secondary_used_percent, secondary_window_minutes, secondary_reset_at, credits_has, credits_unlimited,
   credits_balance, limit_name`;
@@ -62,13 +65,43 @@ const flag = (b: boolean | undefined): number | null => (b === undefined ? null 
 
 /** The `quota_samples` history and its `quota_latest` companion (kept by a trigger). */
 export class QuotaRepository {
+  // Prepared once: the dashboard reads these on every refresh, and preparing costs more than running them.
   private readonly insertStmt: Database.Statement;
+  private readonly latestStmt: Database.Statement;
+  private readonly historyStmt: Database.Statement;
+  private readonly chartStmt: Database.Statement;
+  private readonly recentStmt: Database.Statement;
+  private readonly latestBeforeStmt: Database.Statement;
+  private readonly pruneStmt: Database.Statement;
 
-  constructor(private readonly db: Database.Database) {
+  constructor(db: Database.Database) {
     this.insertStmt = db.prepare(`INSERT INTO quota_samples (${COLUMNS}) VALUES (
       @account_id, @family, @recorded_at, @primary_used_percent, @primary_window_minutes, @primary_reset_at,
       @secondary_used_percent, @secondary_window_minutes, @secondary_reset_at, @credits_has, @credits_unlimited,
       @credits_balance, @limit_name)`);
+    this.latestStmt = db.prepare(`SELECT ${COLUMNS} FROM quota_latest ORDER BY account_id, family`);
+    this.historyStmt = db.prepare(
+      `SELECT ${COLUMNS} FROM quota_samples WHERE account_id = ? AND family = ? AND recorded_at >= ?
+       ORDER BY recorded_at, id`,
+    );
+    this.chartStmt = db
+      .prepare(
+        `SELECT ${CHART_COLUMNS} FROM quota_samples WHERE account_id = ? AND family = ? AND recorded_at >= ?
+         ORDER BY recorded_at DESC, id DESC LIMIT ?`,
+      )
+      .raw(true);
+    // Walks the time index once for every account (the burn window is short), instead of a query per account.
+    this.recentStmt = db
+      .prepare(
+        `SELECT account_id, ${CHART_COLUMNS} FROM quota_samples WHERE family = ? AND recorded_at >= ?
+         ORDER BY recorded_at, id`,
+      )
+      .raw(true);
+    this.latestBeforeStmt = db.prepare(
+      `SELECT ${COLUMNS} FROM quota_samples WHERE account_id = ? AND family = ? AND recorded_at < ?
+       ORDER BY recorded_at DESC, id DESC LIMIT 1`,
+    );
+    this.pruneStmt = db.prepare('DELETE FROM quota_samples WHERE recorded_at < ?');
   }
 
   /** Records one sample; the latest-per-family view follows unless the sample is older than the one it has. */
@@ -94,21 +127,27 @@ export class QuotaRepository {
 
   /** The newest sample of every (account, family): one read of a table with one row per pair. */
   latest(): LatestSample[] {
-    const rows = this.db
-      .prepare(`SELECT ${COLUMNS} FROM quota_latest ORDER BY account_id, family`)
-      .all() as SampleRow[];
+    const rows = this.latestStmt.all() as SampleRow[];
     return rows.map((row) => ({ accountId: row.account_id, sample: toSample(row) }));
   }
 
   /** Samples of one family since `since` (epoch s, inclusive), oldest first, for charts. */
   history(accountId: string, family: string, since: number): UsageSample[] {
-    const rows = this.db
-      .prepare(
-        `SELECT ${COLUMNS} FROM quota_samples WHERE account_id = ? AND family = ? AND recorded_at >= ?
-         ORDER BY recorded_at, id`,
-      )
-      .all(accountId, family, since) as SampleRow[];
-    return rows.map(toSample);
+    return (this.historyStmt.all(accountId, family, since) as SampleRow[]).map(toSample);
+  }
+
+  /**
+   * Every account's samples of one family since `since` (epoch s, inclusive), oldest first, windows only, in one
+   * query: what the pool view's burn rate reads for all accounts at once.
+   */
+  recentByAccount(family: string, since: number): Map<string, UsageSample[]> {
+    const out = new Map<string, UsageSample[]>();
+    for (const [accountId, ...row] of this.recentStmt.all(family, since) as [string, ...ChartRow][]) {
+      let list = out.get(accountId);
+      if (list === undefined) out.set(accountId, (list = []));
+      list.push(chartSample(family, row));
+    }
+    return out;
   }
 
   /**
@@ -118,41 +157,30 @@ export class QuotaRepository {
    * third of the cost of {@link history} for the same range.
    */
   chartHistory(accountId: string, family: string, since: number, limit: number): UsageSample[] {
-    const rows = this.db
-      .prepare(
-        `SELECT recorded_at, primary_used_percent, primary_window_minutes, primary_reset_at,
-           secondary_used_percent, secondary_window_minutes, secondary_reset_at
-         FROM quota_samples WHERE account_id = ? AND family = ? AND recorded_at >= ?
-         ORDER BY recorded_at DESC, id DESC LIMIT ?`,
-      )
-      .raw(true)
-      .all(accountId, family, since, Math.max(0, Math.floor(limit))) as ChartRow[];
+    const rows = this.chartStmt.all(accountId, family, since, Math.max(0, Math.floor(limit))) as ChartRow[];
     const samples: UsageSample[] = new Array<UsageSample>(rows.length);
-    for (let i = 0; i < rows.length; i += 1) {
-      const [at, pUsed, pMinutes, pReset, sUsed, sMinutes, sReset] = rows[rows.length - 1 - i]!;
-      samples[i] = {
-        family,
-        primary: windowOf(pUsed, pMinutes, pReset),
-        secondary: windowOf(sUsed, sMinutes, sReset),
-        recordedAt: at,
-      };
-    }
+    for (let i = 0; i < rows.length; i += 1) samples[i] = chartSample(family, rows[rows.length - 1 - i]!);
     return samples;
   }
 
   /** The newest sample of one family strictly before `before` (epoch s): where a chart's series carries from. */
   latestBefore(accountId: string, family: string, before: number): UsageSample | undefined {
-    const row = this.db
-      .prepare(
-        `SELECT ${COLUMNS} FROM quota_samples WHERE account_id = ? AND family = ? AND recorded_at < ?
-         ORDER BY recorded_at DESC, id DESC LIMIT 1`,
-      )
-      .get(accountId, family, before) as SampleRow | undefined;
+    const row = this.latestBeforeStmt.get(accountId, family, before) as SampleRow | undefined;
     return row === undefined ? undefined : toSample(row);
   }
 
   /** Deletes history older than `olderThan` (epoch s); the latest sample per family is kept. Returns rows deleted. */
   prune(olderThan: number): number {
-    return this.db.prepare('DELETE FROM quota_samples WHERE recorded_at < ?').run(olderThan).changes;
+    return this.pruneStmt.run(olderThan).changes;
   }
+}
+
+function chartSample(family: string, row: ChartRow): UsageSample {
+  const [at, pUsed, pMinutes, pReset, sUsed, sMinutes, sReset] = row;
+  return {
+    family,
+    primary: windowOf(pUsed, pMinutes, pReset),
+    secondary: windowOf(sUsed, sMinutes, sReset),
+    recordedAt: at,
+  };
 }

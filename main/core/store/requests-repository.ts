@@ -45,9 +45,18 @@ const int = (n: number | null): number | null => (n === null ? null : Math.round
 
 /** The `request_log` table: written in batches off the hot path, pruned by age. */
 export class RequestsRepository {
+  // Prepared once: the dashboard's request list reads these on every refresh.
   private readonly insertStmt: Database.Statement;
+  private readonly recentStmt: Database.Statement;
+  private readonly recentBeforeStmt: Database.Statement;
+  private readonly pruneStmt: Database.Statement;
+  private readonly countSinceStmt: Database.Statement;
 
   constructor(private readonly db: Database.Database) {
+    this.recentStmt = db.prepare('SELECT * FROM request_log ORDER BY id DESC LIMIT ?');
+    this.recentBeforeStmt = db.prepare('SELECT * FROM request_log WHERE id < ? ORDER BY id DESC LIMIT ?');
+    this.pruneStmt = db.prepare('DELETE FROM request_log WHERE started_at < ?');
+    this.countSinceStmt = db.prepare('SELECT count(*) AS n FROM request_log WHERE started_at >= ?');
     this.insertStmt =
       db.prepare(`INSERT INTO request_log (started_at, account_id, route, model, status, latency_ms,
       ttfb_ms, input_tokens, output_tokens, cached_tokens, reasoning_tokens, error_code, reason, attempts, stream)
@@ -100,24 +109,18 @@ export class RequestsRepository {
   recent(limit: number, beforeId?: number): RequestLogEntry[] {
     const n = Math.max(0, Math.floor(limit));
     const rows = (
-      beforeId === undefined
-        ? this.db.prepare('SELECT * FROM request_log ORDER BY id DESC LIMIT ?').all(n)
-        : this.db.prepare('SELECT * FROM request_log WHERE id < ? ORDER BY id DESC LIMIT ?').all(beforeId, n)
+      beforeId === undefined ? this.recentStmt.all(n) : this.recentBeforeStmt.all(beforeId, n)
     ) as RequestRow[];
     return rows.map(toEntry);
   }
 
   /** Deletes entries that started before `olderThanMs` (epoch ms). Returns rows deleted. */
   prune(olderThanMs: number): number {
-    return this.db.prepare('DELETE FROM request_log WHERE started_at < ?').run(olderThanMs).changes;
+    return this.pruneStmt.run(olderThanMs).changes;
   }
 
   /** How many requests started at or after `sinceMs` (epoch ms). */
   countSince(sinceMs: number): number {
-    return (
-      this.db.prepare('SELECT count(*) AS n FROM request_log WHERE started_at >= ?').get(sinceMs) as {
-        n: number;
-      }
-    ).n;
+    return (this.countSinceStmt.get(sinceMs) as { n: number }).n;
   }
 }
