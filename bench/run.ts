@@ -4,6 +4,7 @@
 import { runBalancerBench } from './balancer.bench';
 import { printProxyBench, runProxyBench } from './proxy.bench';
 import { runLoadBench } from './load.bench';
+import { printAdminBench, runAdminBench } from './admin.bench';
 
 console.log(
   'Balancer selection (µs per selection, median of batches; per-account ratio vs 10 accounts, 1.00 = linear)',
@@ -16,5 +17,7 @@ for (const row of runBalancerBench()) {
 }
 console.log('');
 printProxyBench(await runProxyBench());
+console.log('');
+printAdminBench(await runAdminBench());
 console.log('');
 await runLoadBench();

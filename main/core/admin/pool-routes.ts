@@ -24,17 +24,14 @@ export interface PoolRoutesContext {
   heartbeatMs?: number;
 }
 
-/** The pool view from live state plus the last hour of stored samples. */
-export function currentPoolView(ctx: Pick<PoolRoutesContext, 'pool' | 'store' | 'now'>): PoolView {
+/** The pool view from live state and the last hour of stored samples, all in memory (no SQL per refresh). */
+export function currentPoolView(ctx: Pick<PoolRoutesContext, 'pool' | 'now'>): PoolView {
   const now = ctx.now();
-  ctx.pool.flushWrites(); // the burn rate includes samples taken a moment ago
-  // One query for every account's burn window (issue 14: a query per account cost ~1,000 round trips).
-  const recent = ctx.store.quota.recentByAccount(STANDARD_FAMILY, now - BURN_WINDOW_S);
   const accounts = ctx.pool.accounts().map((a) => ({
     status: a.status,
     planType: ctx.pool.record(a.id)?.planType ?? a.planType,
     sample: a.usage[STANDARD_FAMILY],
-    history: recent.get(a.id) ?? [],
+    history: ctx.pool.recentStandardSamples(a.id, now - BURN_WINDOW_S),
   }));
   return buildPoolView(accounts, now);
 }

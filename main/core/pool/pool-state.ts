@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { AccountStatus, UsageSample } from '../../../shared/domain';
+import { STANDARD_FAMILY, type AccountStatus, type UsageSample } from '../../../shared/domain';
 import {
   applyOutcome,
   canonicalFamily,
@@ -16,6 +16,8 @@ import {
 } from '../balancer';
 import type { AccountRecord, Store, WriteQueue } from '../store';
 import { sameSampleContent, shouldStoreSample } from '../usage/sample-storage';
+import { RecentSamples } from '../usage/recent-samples';
+import { BURN_WINDOW_S } from '../usage/forecast';
 
 /** What changed in the pool, for the admin event stream and the tray. */
 export type PoolEvent =
@@ -47,6 +49,8 @@ export class PoolState {
   private snapshot: AccountState[] | null = null;
   /** The last sample written to the history per (account, family): what the next one is compared with. */
   private readonly lastStored = new Map<string, UsageSample>();
+  /** Stored standard samples of the last hour, for the pool view's burn rate. */
+  private readonly recent = new RecentSamples();
   private version = 0;
 
   constructor(private readonly deps: PoolStateDeps) {}
@@ -57,6 +61,7 @@ export class PoolState {
     this.states.clear();
     this.records.clear();
     this.lastStored.clear();
+    this.recent.reset(store.quota.recentByAccount(STANDARD_FAMILY, this.deps.now() - BURN_WINDOW_S));
     const usage = new Map<string, Record<string, UsageSample>>();
     for (const { accountId, sample } of store.quota.latest()) {
       const map = usage.get(accountId) ?? {};
@@ -92,6 +97,11 @@ export class PoolState {
    */
   get quotaVersion(): number {
     return this.version;
+  }
+
+  /** The account's stored standard-family samples since `since` (within the last hour), oldest first. */
+  recentStandardSamples(id: string, since: number): readonly UsageSample[] {
+    return this.recent.since(id, since);
   }
 
   /** Every account's state, as one array (rebuilt only after a change). */
@@ -173,6 +183,7 @@ export class PoolState {
     if (stored) {
       this.lastStored.set(key, sample);
       this.deps.queue.push((s) => s.quota.insert(id, sample));
+      if (sample.family === STANDARD_FAMILY) this.recent.add(id, sample, now);
     }
     if (next.status !== prev.status || next.familyBlocks !== prev.familyBlocks) this.persist(prev, next);
     // Every answer repeats the account's quota: tell listeners when it changed, or when the history took a row
@@ -238,6 +249,7 @@ export class PoolState {
   remove(id: string): void {
     this.states.delete(id);
     this.records.delete(id);
+    this.recent.forget(id);
     this.snapshot = null;
     this.version++;
     this.deps.onEvent?.({ type: 'accounts', removedId: id });
