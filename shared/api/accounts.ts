@@ -53,6 +53,23 @@ export const accountListSchema = z.object({
 /** Response of `GET /api/accounts`. */
 export type AccountList = z.infer<typeof accountListSchema>;
 
+/** Most ids one `GET /api/accounts?ids=` names (a longer list is a full reload). */
+export const ACCOUNT_IDS_MAX = 100;
+
+/**
+ * Query of `GET /api/accounts`: `ids`, comma-separated, lists only those accounts (ids that no longer exist are
+ * left out), so the dashboard reloads the accounts an event named instead of the whole pool.
+ */
+export const accountListQuerySchema = z.object({
+  ids: z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined ? undefined : v.split(',').filter((id) => id !== '')))
+    .refine((ids) => ids === undefined || ids.length <= ACCOUNT_IDS_MAX, {
+      message: `List at most ${ACCOUNT_IDS_MAX} account ids.`,
+    }),
+});
+
 /** Body of `POST /api/accounts/import`: the auth.json content, as a JSON object or as pasted text. */
 export const accountImportBodySchema = z.union([
   z.string().min(1, 'The auth.json content is empty.'),

@@ -101,6 +101,16 @@ export class AccountService {
     return this.deps.pool.allRecords().map((record) => this.toDto(record));
   }
 
+  /** The named accounts that exist, as the API shows them, in the order given. */
+  listSome(ids: readonly string[]): AccountDto[] {
+    const out: AccountDto[] = [];
+    for (const id of ids) {
+      const record = this.deps.pool.record(id);
+      if (record) out.push(this.toDto(record));
+    }
+    return out;
+  }
+
   /** One account as the API shows it. Throws {@link AccountError} `not_found`. */
   view(id: string): AccountDto {
     return this.toDto(this.mustGet(id));

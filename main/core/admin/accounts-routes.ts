@@ -6,6 +6,7 @@
 import {
   accountExportQuerySchema,
   accountImportBodySchema,
+  accountListQuerySchema,
   accountPatchSchema,
   accountRefreshBodySchema,
   type AccountImportResult,
@@ -94,8 +95,13 @@ export function accountsRoutes(ctx: AccountsRoutesContext): Route[] {
     {
       method: 'GET',
       path: '/api/accounts',
-      handler: guarded(ctx, (_req, res) => {
-        const body: AccountList = { accounts: accounts.list(), now: ctx.now() };
+      handler: guarded(ctx, (req, res) => {
+        const query = Object.fromEntries(new URL(req.url ?? '/', 'http://x').searchParams);
+        const { ids } = parseOrThrow(accountListQuerySchema, query);
+        const body: AccountList = {
+          accounts: ids === undefined ? accounts.list() : accounts.listSome(ids),
+          now: ctx.now(),
+        };
         sendJson(res, 200, body);
       }),
     },

@@ -136,6 +136,9 @@ export const api = {
   logout: () => call(logoutResultSchema, '/api/session/logout', post()),
 
   listAccounts: () => call(accountListSchema, '/api/accounts'),
+  /** Only the named accounts (at most `ACCOUNT_IDS_MAX`); ids that no longer exist are left out. */
+  listSomeAccounts: (ids: readonly string[]) =>
+    call(accountListSchema, `/api/accounts?ids=${ids.map(encodeURIComponent).join(',')}`),
   /** Imports an auth.json given as the file's text; the server recognises the Codex CLI and OpenCode shapes. */
   importAccount: (authJsonText: string) =>
     call(accountImportResultSchema, '/api/accounts/import', post(authJsonText)),

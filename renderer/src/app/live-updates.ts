@@ -1,12 +1,14 @@
 /**
  * Keeps the dashboard fresh from `GET /api/events`: each event reloads (or patches) only the data it concerns.
  * Events are brief on purpose (BALANCER.md keeps tokens and bodies out of them), so most of them trigger a
- * coalesced reload of the affected resource rather than carrying the new value.
+ * coalesced, rate-limited reload of the affected data rather than carrying the new value: an account event
+ * refetches that account only (account-updates.ts), never the whole list.
  */
 import { api } from '../api/client';
 import type { Resource } from '../api/resource';
 import type { AdminEvent } from '../../../shared/api';
 import { accountName, accountsResource } from '../features/accounts/accounts-data';
+import { accountChanged } from '../features/accounts/account-updates';
 import { poolResource } from '../features/pool/pool-data';
 import { keysResource, settingsResource } from '../features/settings/settings-data';
 import { requestsResource } from '../features/requests/requests-data';
@@ -47,6 +49,9 @@ function announceTransition(event: StatusEvent): void {
   useUi.getState().notify(text[0], `${name} ${text[1]}${event.reason ? `: ${event.reason}` : '.'}`);
 }
 
+/** The pool view sums every account: one reload per second at most, however many events arrive. */
+const POOL_RELOAD_MS = 1000;
+
 function handle(event: AdminEvent): void {
   switch (event.type) {
     case 'account':
@@ -55,19 +60,20 @@ function handle(event: AdminEvent): void {
           ...list,
           accounts: list.accounts.filter((a) => a.id !== event.accountId),
         }));
+      } else {
+        accountChanged(event.accountId);
       }
-      accountsResource.reloadSoon();
-      reloadIfShown(poolResource, 400);
+      reloadIfShown(poolResource, POOL_RELOAD_MS);
       return;
     case 'account_status':
       announceTransition(event);
-      accountsResource.reloadSoon();
-      reloadIfShown(poolResource, 400);
+      accountChanged(event.accountId);
+      reloadIfShown(poolResource, POOL_RELOAD_MS);
       reloadHistories(event.accountId); // a paused or signed-out account leaves the pool's series
       return;
     case 'quota':
-      accountsResource.reloadSoon();
-      reloadIfShown(poolResource, 400);
+      accountChanged(event.accountId);
+      reloadIfShown(poolResource, POOL_RELOAD_MS);
       reloadHistories(event.accountId);
       return;
     case 'settings':
@@ -77,7 +83,7 @@ function handle(event: AdminEvent): void {
       reloadIfShown(requestsResource);
       return;
     case 'login':
-      accountsResource.reloadSoon(0);
+      if (event.accountId !== undefined) accountChanged(event.accountId);
       for (const listener of loginListeners) listener(event);
       return;
   }
