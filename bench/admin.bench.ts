@@ -32,7 +32,7 @@ export async function runAdminBench(
   options: { accounts?: number; runs?: number } = {},
 ): Promise<AdminRouteFigures[]> {
   const count = options.accounts ?? 1_000;
-  const runs = options.runs ?? 40;
+  const runs = options.runs ?? 20;
   const sim = await createSimulator({ maxRecordedRequests: 0 });
   const dataDir = await mkdtemp(join(tmpdir(), 'codex-pool-bench-admin-'));
   const start = () =>
@@ -63,7 +63,7 @@ export async function runAdminBench(
     }
     const store = core.store;
     ids.forEach((id, i) => {
-      for (let at = now - 86_400; at <= now; at += HISTORY_STEP_S) {
+      for (let at = now - 86_400 + (i % HISTORY_STEP_S); at <= now; at += HISTORY_STEP_S) {
         const used = ((at - (now - 86_400)) / 86_400) * 60 + (i % 30);
         const sample = {
           family: 'codex',

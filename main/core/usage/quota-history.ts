@@ -10,7 +10,8 @@ import {
   type UsageWindow,
 } from '../../../shared/domain';
 import type { GatedModelEntry } from '../balancer/registry';
-import { countsInPool, weightedWindow } from './pooled-usage';
+import { countsInPool } from './pooled-usage';
+import { WeightedSums } from './weighted-sums';
 
 /** A closed time range in epoch seconds. */
 export interface TimeRange {
@@ -94,7 +95,7 @@ export interface PoolSeries {
 
 /**
  * The pool's capacity-weighted 5 h and long-window used % over `range`, exactly as the pooled usage view would
- * have computed it at each instant ({@link weightedWindow}): each account's sample holds until its next one, and a
+ * have computed it at each instant (`weightedWindow`, kept incrementally by `WeightedSums`): each account's sample holds until its next one, and a
  * window whose reset has passed counts as 0. The value changes only when a sample arrives or a window resets, so
  * it is evaluated at exactly those instants (plus `until`) and then downsampled with {@link downsampleMax}.
  */
@@ -126,24 +127,23 @@ export function poolQuotaSeries(
   });
   events.sort((a, b) => a.t - b.t || a.sample.recordedAt - b.sample.recordedAt);
 
-  const current: { plan: string | null; sample: UsageSample | undefined }[] = pool.map((a) => ({
-    plan: a.plan,
-    sample: undefined,
-  }));
+  const primary = new WeightedSums('primary');
+  const secondary = new WeightedSums('secondary');
   const points: QuotaHistoryPoint[] = [];
   let next = 0;
   for (const at of [...instants].sort((a, b) => a - b)) {
+    // Resets first: a sample arriving at `at` is judged at `at` anyway, one that was current must empty.
+    primary.advance(at);
+    secondary.advance(at);
     while (next < events.length && events[next]!.t <= at) {
-      const event = events[next]!;
-      current[event.account]!.sample = event.sample;
+      const { account, sample } = events[next]!;
+      const plan = pool[account]!.plan;
+      primary.set(account, plan, sample.primary ?? null, at);
+      secondary.set(account, plan, sample.secondary ?? null, at);
       next += 1;
     }
     if (next === 0) continue; // no account has reported yet: nothing true to draw
-    points.push({
-      t: at,
-      primary: weightedWindow(current, 'primary', at)?.usedPercent ?? null,
-      secondary: weightedWindow(current, 'secondary', at)?.usedPercent ?? null,
-    });
+    points.push({ t: at, primary: primary.usedPercent(), secondary: secondary.usedPercent() });
   }
   return {
     points: downsampleMax(points, range, maxPoints),
