@@ -70,6 +70,8 @@ export class UsagePoller {
   private started = false;
   /** When each account was last polled (epoch seconds): an answer without samples still counts as fresh. */
   private readonly lastPolledAt = new Map<string, number>();
+  /** New or resumed accounts waiting for their first poll. */
+  private readonly soon = new Set<string>();
   private readonly abort = new AbortController();
   private readonly backoff = new Map<string, Backoff>();
   private readonly inFlight = new Map<string, Promise<PollResult>>();
@@ -128,14 +130,26 @@ export class UsagePoller {
    */
   pollSoon(id: string): void {
     if (!this.started) return;
-    this.pollAccount(id, { force: true }).catch((err: unknown) =>
-      this.deps.log.error('usage poll failed', { accountId: id, err }),
-    );
+    this.soon.add(id);
+    this.drainSoon();
+  }
+
+  /** Polls the accounts waiting in {@link pollSoon}, no more at once than the concurrency (a batch import). */
+  private drainSoon(): void {
+    const limit = this.deps.concurrency ?? 3;
+    for (const id of this.soon) {
+      if (this.inFlight.size >= limit || this.stopped) return;
+      this.soon.delete(id);
+      this.pollAccount(id, { force: true })
+        .catch((err: unknown) => this.deps.log.error('usage poll failed', { accountId: id, err }))
+        .finally(() => this.drainSoon());
+    }
   }
 
   /** Forgets a deleted account's backoff. */
   forget(id: string): void {
     this.backoff.delete(id);
+    this.soon.delete(id);
     this.lastPolledAt.delete(id);
   }
 
