@@ -131,7 +131,7 @@ export function createCore(config: CoreConfig, deps: CoreDeps = {}): Core {
       log,
       ...(deps.desktop ? { desktop: deps.desktop } : {}),
     }),
-    ...poolRoutes({ guard: guard(), pool: svc.pool, store: s, events: svc.events, now }),
+    ...poolRoutes({ guard: guard(), pool: svc.pool, events: svc.events, now }),
     ...quotaHistoryRoutes({ guard: guard(), pool: svc.pool, store: s, registry: svc.registry, now }),
     ...backupRoutes({ guard: guard(), backup: svc.backup, accounts: svc.accounts, now, log }),
     ...connectRoutes({

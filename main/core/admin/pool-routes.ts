@@ -8,7 +8,6 @@ import { STANDARD_FAMILY } from '../../../shared/domain';
 import type { Route } from '../http/router';
 import { sendJson } from '../http/respond';
 import type { PoolState } from '../pool/pool-state';
-import type { Store } from '../store';
 import type { EventBus } from '../events/event-bus';
 import { BURN_WINDOW_S, buildPoolView } from '../usage/forecast';
 import { adminOnly } from './admin-routes';
@@ -18,7 +17,6 @@ import type { GuardOptions } from './guard';
 export interface PoolRoutesContext {
   guard: GuardOptions;
   pool: PoolState;
-  store: Store;
   events: EventBus;
   now: () => number;
   heartbeatMs?: number;
