@@ -199,6 +199,7 @@ export async function runLoadBench(): Promise<void> {
   const sim = await createSimulator({ maxRecordedRequests: 0 });
   sim.setDefaultReply({ type: 'text', text: ANSWER, chunks: 26 });
   const { pool, bare, targets } = await setUp(sim);
+  const idleRss = await rssMb(pool.pid);
   const [direct, bareT, poolT] = targets as [Target, Target, Target];
   try {
     console.log(
@@ -230,7 +231,9 @@ export async function runLoadBench(): Promise<void> {
       const tot = (t: Target) => over(runs.get(t.name), (r) => pct(r.total, 0.5));
       console.log(line(`total p50, c=${c}`, tot(direct), tot(bareT), tot(poolT), 'ms'));
       if (c === 200) {
-        console.log(`  pool RSS at 200 streams (max)         ${fmt(watched.rssMaxMb)} MB (target ≤ 150)`);
+        console.log(
+          `  pool RSS idle / at 200 streams (max)  ${fmt(idleRss)} / ${fmt(watched.rssMaxMb)} MB (target ≤ 150 at 200)`,
+        );
         console.log(`  /api/health max latency at c=200      ${fmt(watched.healthMaxMs)} ms (target ≤ 50)`);
       }
     }
@@ -240,6 +243,17 @@ export async function runLoadBench(): Promise<void> {
     const fast = await interleaved(targets, 1500, 64);
     const rps = (t: Target) => over(fast.get(t.name), (r) => r.total.length / r.seconds);
     console.log(line('non-streaming throughput, c=64', rps(direct), rps(bareT), rps(poolT), 'r/s', 0));
+
+    // Memory over many requests: RSS after 2,000 and after 10,000 (it should stay flat).
+    const many = new Agent({ connections: 50 });
+    await run(poolT, 2_000, 50, many);
+    const rssAt2k = await rssMb(pool.pid);
+    await run(poolT, 8_000, 50, many);
+    const rssAt10k = await rssMb(pool.pid);
+    await many.close();
+    console.log(
+      `  pool RSS after 2,000 / 10,000 requests  ${fmt(rssAt2k)} / ${fmt(rssAt10k)} MB (flat: ${fmt(rssAt10k - rssAt2k)} MB apart)`,
+    );
 
     sim.setStreamPacing([80, 120]);
     sim.setDefaultReply({ type: 'text', text: ANSWER, chunks: 26 });
