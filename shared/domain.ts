@@ -75,3 +75,26 @@ export interface UsageSample {
   /** Epoch seconds when the sample was taken. */
   recordedAt: number;
 }
+
+/**
+ * How a conversation's turn got its account (issue 9), recorded per request with a prompt_cache_key / session.
+ * On a turn served by another account than the conversation's previous turn, it is the hop's cause:
+ * `limit` the mapped account was rate limited or out of quota; `cap` it reached a cap the user set; `rebind`
+ * budget pressure moved it (BALANCER.md §6.2 rule 2); `unavailable` it was paused, needs a login, was
+ * cooling down or could not serve the model; `failover` the first account tried failed during the request;
+ * `new` no live mapping (first turn, or idle past the 30-minute affinity TTL); `hit` the mapping held;
+ * `continuity` `previous_response_id` chose the owner; `off` sticky sessions are turned off.
+ */
+export const AFFINITY_CAUSES = [
+  'hit',
+  'new',
+  'rebind',
+  'limit',
+  'cap',
+  'unavailable',
+  'failover',
+  'continuity',
+  'off',
+] as const;
+/** One affinity cause. */
+export type AffinityCause = (typeof AFFINITY_CAUSES)[number];

@@ -25,6 +25,9 @@ import { storageHttpError } from './admin/storage-errors';
 import type { AccountsTuning } from './accounts/tuning';
 import { connectRoutes } from './admin/connect-routes';
 import type { HealthProblem } from '../../shared/api';
+import { requestLogRoutes } from './admin/request-log-routes';
+import { insightRoutes } from './admin/insight-routes';
+import { InsightService } from './insight/insight-service';
 
 /** Capabilities and sources the core does not reach for itself (CONVENTIONS.md habit 5). */
 export interface CoreDeps {
@@ -110,10 +113,11 @@ export function createCore(config: CoreConfig, deps: CoreDeps = {}): Core {
       settings: svc.settings,
       accountExists: (id) => svc.pool.record(id) !== undefined,
       exposedHost: isLoopbackHost(config.host) ? null : config.host,
-      recentRequests: (limit, before) => {
-        svc.queue.flush(); // the history shows requests that finished a moment ago
-        return s.requests.recent(limit, before);
-      },
+    }),
+    ...requestLogRoutes({ guard: guard(), requests: s.requests, flush: () => svc.queue.flush(), now }),
+    ...insightRoutes({
+      guard: guard(),
+      insight: new InsightService({ repo: s.insight, now, flush: () => svc.queue.flush() }),
     }),
     ...apiKeyRoutes({ guard: guard(), apiKeys: svc.apiKeys }),
     ...accountsRoutes({

@@ -41,6 +41,7 @@ import { homedir } from 'node:os';
 import { ClientsSeen } from './connect/client-seen';
 import { ConnectService } from './connect/connect-service';
 import { SelfTest } from './connect/self-test';
+import { ConversationTracker } from './insight/conversation-tracker';
 
 /** How often expired sticky mappings and response owners are swept (BALANCER.md §6.1). */
 const AFFINITY_SWEEP_MS = 300_000;
@@ -128,6 +129,7 @@ export function buildServices(deps: ServiceDeps): Services {
   let registryCache: readonly GatedModelEntry[] = store.registry.list();
   const registry = (): readonly GatedModelEntry[] => registryCache;
   const events = new EventBus();
+  const conversations = new ConversationTracker();
   const pool = new PoolState({
     store,
     queue,
@@ -293,6 +295,8 @@ export function buildServices(deps: ServiceDeps): Services {
     pooledHeaders: () => pooledUsage.headers(),
     logRequest: (row) => {
       selfTest.observe(row.accountId);
+      const moved = conversations.observe(row);
+      if (moved) events.publish(moved);
       // One queued write takes every row logged until the batch runs: one statement each, not a savepoint each.
       if (pendingRows.length === 0)
         queue.push((s) => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ACCOUNT_STATUSES } from '../domain';
+import { ACCOUNT_STATUSES, AFFINITY_CAUSES } from '../domain';
 
 /**
  * What an account status change means to a user: it ran out, it came back, it needs a new login, it is gone,
@@ -51,6 +51,18 @@ export const adminEventSchema = z.discriminatedUnion('type', [
     model: z.string().nullable(),
     status: z.number().nullable(),
     errorCode: z.string().nullable(),
+  }),
+  /**
+   * A conversation's turn was served by another account than its previous turn (issue 9): its prompt cache
+   * stayed behind. `conversation` is the short hash the request log shows; `cause` why it moved.
+   */
+  z.object({
+    type: z.literal('conversation_moved'),
+    conversation: z.string(),
+    fromAccountId: z.string(),
+    toAccountId: z.string(),
+    cause: z.enum(AFFINITY_CAUSES).nullable(),
+    time: z.number(),
   }),
   /** A browser or device login finished. */
   z.object({

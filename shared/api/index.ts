@@ -15,3 +15,4 @@ export * from './quota-history';
 export * from './backup';
 export * from './connect';
 export * from './session';
+export * from './insight';

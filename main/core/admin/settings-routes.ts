@@ -1,25 +1,18 @@
-import {
-  settingsPatchSchema,
-  requestListQuerySchema,
-  type RequestList,
-  type Settings,
-} from '../../../shared/api';
+import { settingsPatchSchema, type Settings } from '../../../shared/api';
 import type { Route } from '../http/router';
 import { sendJson } from '../http/respond';
 import { readJson } from '../http/body';
 import { parseOrThrow } from '../http/validate';
 import { HttpError } from '../http/http-error';
 import type { SettingsService } from '../settings/settings-service';
-import type { RequestLogEntry } from '../store';
 import { adminOnly } from './admin-routes';
 import type { GuardOptions } from './guard';
 
-/** What the settings and history routes need. */
+/** What the settings routes need. */
 export interface SettingsRoutesContext {
   guard: GuardOptions;
   settings: SettingsService;
   accountExists(id: string): boolean;
-  recentRequests(limit: number, beforeId?: number): RequestLogEntry[];
   /**
    * The host when the server is bound to a non-loopback address, else null. Proxy API keys are then enforced
    * whatever the stored setting says, so the API shows `requireApiKey: true` and refuses to turn it off.
@@ -27,7 +20,7 @@ export interface SettingsRoutesContext {
   exposedHost: string | null;
 }
 
-/** `GET/PATCH /api/settings` and `GET /api/requests`. */
+/** `GET/PATCH /api/settings`. */
 export function settingsRoutes(ctx: SettingsRoutesContext): Route[] {
   // What holds, not what is stored: a setting the server overrides is never shown as if it applied.
   const effective = (settings: Settings): Settings =>
@@ -58,20 +51,6 @@ export function settingsRoutes(ctx: SettingsRoutesContext): Route[] {
           });
         }
         sendJson(res, 200, effective(ctx.settings.update(patch)));
-      }),
-    },
-    {
-      method: 'GET',
-      path: '/api/requests',
-      handler: adminOnly(ctx.guard, (req, res) => {
-        const query = Object.fromEntries(new URL(req.url ?? '/', 'http://x').searchParams);
-        const { limit, before } = parseOrThrow(requestListQuerySchema, query);
-        const body: RequestList = {
-          requests: ctx
-            .recentRequests(limit, before)
-            .map(({ startedAt, ...row }) => ({ ...row, time: startedAt / 1000 })),
-        };
-        sendJson(res, 200, body);
       }),
     },
   ];

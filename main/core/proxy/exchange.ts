@@ -7,6 +7,7 @@ import {
   type BalancerError,
   type BalancerSettings,
   type GatedModelEntry,
+  type SelectionReason,
   type SelectionRequest,
   type SelectionResult,
 } from '../balancer';
@@ -18,6 +19,7 @@ import type { UpstreamClient, UpstreamTimeouts } from '../upstream/client';
 import type { TokenService } from '../accounts/token-service';
 import type { RequestLogInput } from '../store';
 import { hashStickyKey, type Affinity } from './affinity';
+import { conversationFacts } from './conversation-facts';
 import type { ResponseSink } from './sinks';
 import type { StreamFacts, SurfacedError } from './upstream-attempt';
 import { tryAccount, type AttemptResult } from './account-try';
@@ -89,6 +91,9 @@ export async function runExchange(
   const compact = request.upstreamPath === '/codex/responses/compact';
   const stickyKey = request.stickyKey;
   const stickyHash = stickyKey === undefined ? undefined : hashStickyKey(stickyKey);
+  // For the request log's conversation view (issue 9): where the conversation was mapped, and the first pick.
+  const mappedAtStart = stickyHash === undefined ? null : deps.affinity.mapped(stickyHash);
+  let firstPick: SelectionReason | undefined;
   const bodyText = request.bodyText;
   const tried: string[] = [];
   const facts: StreamFacts = { responseId: null, usage: null, ttfbAt: null };
@@ -151,6 +156,7 @@ export async function runExchange(
         break;
       }
       const accountId = selection.accountId;
+      firstPick ??= selection.reason;
       tried.push(accountId);
       notes.push(tried.length === 1 ? selection.reason.summary : `failover to ${accountId}`);
 
@@ -226,6 +232,8 @@ export async function runExchange(
       reason: notes.join('; '),
       attempts,
       stream: request.stream,
+      responseId: facts.responseId,
+      ...conversationFacts(stickyHash, mappedAtStart, firstPick, tried.length),
     });
   }
 }

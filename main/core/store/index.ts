@@ -15,3 +15,6 @@ export type { RegistryRepository } from './registry-repository';
 export type { FamilyBlocksRepository } from './family-blocks-repository';
 export type * from './types';
 export type { SealedSecret } from '../secrets';
+export type { RequestLogFilter } from './requests-repository';
+export type * from './insight-repository';
+export type { InsightRepository } from './insight-repository';

@@ -181,5 +181,139 @@ INSERT INTO limit_registry VALUES (
 );
 `;
 
+// Issue 9 (insight). The request log learns the conversation (the first 16 hex digits of the sha256 of the
+// prompt_cache_key / session: never the key itself), how its account was chosen (`affinity`) and the response
+// id. Triggers keep three small tables beside it so the dashboard's 30-day views read thousands of rows, not
+// hundreds of thousands: `usage_hourly` (tokens, requests, errors, turns and hops per hour, account and model),
+// `ttfb_hourly` (a log-scale histogram of time to first token: bucket b covers ttfb in [2^(b/8), 2^((b+1)/8))
+// ms, so a percentile read from it is within 9 %) and `conversations` / `conversation_hops`. A hop is a turn
+// served by another account than the conversation's previous turn; its cause is that turn's `affinity`.
+const V2_INSIGHT = `
+ALTER TABLE request_log ADD COLUMN conversation TEXT;
+ALTER TABLE request_log ADD COLUMN affinity TEXT;
+ALTER TABLE request_log ADD COLUMN response_id TEXT;
+CREATE INDEX request_log_conversation ON request_log (conversation) WHERE conversation IS NOT NULL;
+CREATE INDEX request_log_response ON request_log (response_id) WHERE response_id IS NOT NULL;
+CREATE INDEX request_log_model ON request_log (model);
+CREATE INDEX request_log_error ON request_log (error_code) WHERE error_code IS NOT NULL;
+
+CREATE TABLE usage_hourly (
+  hour       INTEGER NOT NULL,
+  account_id TEXT NOT NULL,
+  model      TEXT NOT NULL,
+  requests   INTEGER NOT NULL DEFAULT 0,
+  errors     INTEGER NOT NULL DEFAULT 0,
+  input      INTEGER NOT NULL DEFAULT 0,
+  cached     INTEGER NOT NULL DEFAULT 0,
+  output     INTEGER NOT NULL DEFAULT 0,
+  reasoning  INTEGER NOT NULL DEFAULT 0,
+  turns      INTEGER NOT NULL DEFAULT 0,
+  hops       INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (hour, account_id, model)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE ttfb_hourly (
+  hour   INTEGER NOT NULL,
+  bucket INTEGER NOT NULL,
+  n      INTEGER NOT NULL,
+  PRIMARY KEY (hour, bucket)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE conversations (
+  conversation TEXT PRIMARY KEY,
+  first_at     INTEGER NOT NULL,
+  last_at      INTEGER NOT NULL,
+  turns        INTEGER NOT NULL,
+  hops         INTEGER NOT NULL,
+  input        INTEGER NOT NULL,
+  cached       INTEGER NOT NULL,
+  last_account TEXT
+) STRICT, WITHOUT ROWID;
+CREATE INDEX conversations_last ON conversations (last_at);
+
+CREATE TABLE conversation_hops (
+  request_id    INTEGER PRIMARY KEY,
+  conversation  TEXT NOT NULL,
+  at            INTEGER NOT NULL,
+  from_account  TEXT NOT NULL,
+  to_account    TEXT NOT NULL,
+  cause         TEXT,
+  input_before  INTEGER,
+  cached_before INTEGER,
+  input_after   INTEGER,
+  cached_after  INTEGER
+) STRICT;
+CREATE INDEX conversation_hops_conversation ON conversation_hops (conversation, request_id);
+CREATE INDEX conversation_hops_at ON conversation_hops (at);
+
+-- Runs once per logged row, inside the write-behind batch: a few indexed lookups and upserts.
+CREATE TRIGGER request_log_insight AFTER INSERT ON request_log
+BEGIN
+  INSERT INTO conversation_hops
+    SELECT NEW.id, NEW.conversation, NEW.started_at, p.account_id, NEW.account_id, NEW.affinity,
+           p.input_tokens, p.cached_tokens, NEW.input_tokens, NEW.cached_tokens
+    FROM (SELECT account_id, input_tokens, cached_tokens FROM request_log
+          WHERE conversation = NEW.conversation AND id < NEW.id AND account_id IS NOT NULL
+          ORDER BY id DESC LIMIT 1) AS p
+    WHERE NEW.conversation IS NOT NULL AND NEW.account_id IS NOT NULL AND p.account_id <> NEW.account_id;
+
+  INSERT INTO usage_hourly VALUES (
+    (NEW.started_at / 3600000) * 3600, coalesce(NEW.account_id, ''), coalesce(NEW.model, ''), 1,
+    NEW.error_code IS NOT NULL OR coalesce(NEW.status, 0) >= 400,
+    coalesce(NEW.input_tokens, 0), coalesce(NEW.cached_tokens, 0), coalesce(NEW.output_tokens, 0),
+    coalesce(NEW.reasoning_tokens, 0),
+    NEW.conversation IS NOT NULL AND NEW.account_id IS NOT NULL,
+    EXISTS (SELECT 1 FROM conversation_hops WHERE request_id = NEW.id))
+  ON CONFLICT (hour, account_id, model) DO UPDATE SET
+    requests = requests + 1, errors = errors + excluded.errors, input = input + excluded.input,
+    cached = cached + excluded.cached, output = output + excluded.output,
+    reasoning = reasoning + excluded.reasoning, turns = turns + excluded.turns, hops = hops + excluded.hops;
+
+  INSERT INTO ttfb_hourly
+    SELECT (NEW.started_at / 3600000) * 3600, CAST(floor(8 * log2(max(NEW.ttfb_ms, 1))) AS INTEGER), 1
+    WHERE NEW.ttfb_ms IS NOT NULL
+  ON CONFLICT (hour, bucket) DO UPDATE SET n = n + 1;
+
+  INSERT INTO conversations
+    SELECT NEW.conversation, NEW.started_at, NEW.started_at, 1,
+           EXISTS (SELECT 1 FROM conversation_hops WHERE request_id = NEW.id),
+           coalesce(NEW.input_tokens, 0), coalesce(NEW.cached_tokens, 0), NEW.account_id
+    WHERE NEW.conversation IS NOT NULL AND NEW.account_id IS NOT NULL
+  ON CONFLICT (conversation) DO UPDATE SET
+    first_at = min(first_at, excluded.first_at), last_at = max(last_at, excluded.last_at),
+    turns = turns + 1, hops = hops + excluded.hops, input = input + excluded.input,
+    cached = cached + excluded.cached, last_account = excluded.last_account;
+END;
+
+-- Rows logged before this version: their hours count (no conversations were recorded then).
+INSERT INTO usage_hourly
+  SELECT (started_at / 3600000) * 3600, coalesce(account_id, ''), coalesce(model, ''), count(*),
+         sum(error_code IS NOT NULL OR coalesce(status, 0) >= 400), sum(coalesce(input_tokens, 0)),
+         sum(coalesce(cached_tokens, 0)), sum(coalesce(output_tokens, 0)), sum(coalesce(reasoning_tokens, 0)), 0, 0
+  FROM request_log GROUP BY 1, 2, 3;
+INSERT INTO ttfb_hourly
+  SELECT (started_at / 3600000) * 3600, CAST(floor(8 * log2(max(ttfb_ms, 1))) AS INTEGER), count(*)
+  FROM request_log WHERE ttfb_ms IS NOT NULL GROUP BY 1, 2;
+
+CREATE TABLE model_prices (
+  model         TEXT PRIMARY KEY,
+  input         REAL NOT NULL CHECK (input >= 0),
+  cached_input  REAL NOT NULL CHECK (cached_input >= 0),
+  output        REAL NOT NULL CHECK (output >= 0),
+  updated_at    INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+-- USD per million tokens, OpenAI's public API list prices (standard tier) as of late 2025; editable in the
+-- dashboard and through PUT /api/insight/prices.
+INSERT INTO model_prices VALUES
+  ('gpt-5', 1.25, 0.125, 10, 0), ('gpt-5-codex', 1.25, 0.125, 10, 0),
+  ('gpt-5.1', 1.25, 0.125, 10, 0), ('gpt-5.1-codex', 1.25, 0.125, 10, 0),
+  ('gpt-5.1-codex-max', 1.25, 0.125, 10, 0), ('gpt-5.1-codex-mini', 0.25, 0.025, 2, 0),
+  ('gpt-5-mini', 0.25, 0.025, 2, 0), ('gpt-5-nano', 0.05, 0.005, 0.4, 0),
+  ('gpt-5.2', 1.75, 0.175, 14, 0), ('gpt-5.2-codex', 1.75, 0.175, 14, 0);
+`;
+
 /** The migrations this build knows, in order. */
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'initial', sql: V1_INITIAL }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'initial', sql: V1_INITIAL },
+  { version: 2, name: 'insight', sql: V2_INSIGHT },
+];

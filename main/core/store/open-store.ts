@@ -4,6 +4,7 @@ import { ApiKeysRepository } from './api-keys-repository';
 import { FamilyBlocksRepository } from './family-blocks-repository';
 import { applyMigrations, inspectAndBackUp } from './migrate';
 import { MIGRATIONS, type Migration } from './migrations';
+import { InsightRepository } from './insight-repository';
 import { QuotaRepository } from './quota-repository';
 import { RegistryRepository } from './registry-repository';
 import { RequestsRepository } from './requests-repository';
@@ -46,6 +47,8 @@ export interface Store {
   readonly apiKeys: ApiKeysRepository;
   readonly registry: RegistryRepository;
   readonly familyBlocks: FamilyBlocksRepository;
+  /** The insight views' aggregates (issue 9). */
+  readonly insight: InsightRepository;
   /**
    * Runs `fn` in a transaction (a savepoint when already inside one); a throw rolls it back. `fn` must be
    * synchronous: better-sqlite3 transactions cannot span an await.
@@ -95,6 +98,7 @@ export function openStore(options: OpenStoreOptions): Store {
     apiKeys: new ApiKeysRepository(db, now),
     registry: new RegistryRepository(db),
     familyBlocks: new FamilyBlocksRepository(db),
+    insight: new InsightRepository(db),
     transaction: <T>(fn: () => T): T => db.transaction(fn)(),
     close(): void {
       if (closed) return;

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import type { AffinityCause } from '../../../shared/domain';
 import type { RequestLogEntry, RequestLogInput } from './types';
 
 interface RequestRow {
@@ -18,6 +19,9 @@ interface RequestRow {
   reason: string | null;
   attempts: number;
   stream: number;
+  conversation: string | null;
+  affinity: string | null;
+  response_id: string | null;
 }
 
 function toEntry(row: RequestRow): RequestLogEntry {
@@ -38,30 +42,54 @@ function toEntry(row: RequestRow): RequestLogEntry {
     reason: row.reason,
     attempts: row.attempts,
     stream: row.stream === 1,
+    responseId: row.response_id,
+    conversation: row.conversation,
+    affinity: row.affinity as AffinityCause | null,
   };
 }
 
 const int = (n: number | null): number | null => (n === null ? null : Math.round(n));
 
+/** Filters of the request log; all that are set must match. Times are epoch ms, `[fromMs, toMs)`. */
+export interface RequestLogFilter {
+  accountId?: string;
+  model?: string;
+  /** An HTTP status, or `error` for every request that failed (an error code or a status of 400 or more). */
+  status?: number | 'error';
+  errorCode?: string;
+  conversation?: string;
+  responseId?: string;
+  fromMs?: number;
+  toMs?: number;
+}
+
+const FILTER_SQL: Record<keyof RequestLogFilter, string> = {
+  accountId: 'account_id = @accountId',
+  model: 'model = @model',
+  status: 'status = @status',
+  errorCode: 'error_code = @errorCode',
+  conversation: 'conversation = @conversation',
+  responseId: 'response_id = @responseId',
+  fromMs: 'started_at >= @fromMs',
+  toMs: 'started_at < @toMs',
+};
+const FAILED_SQL = '(error_code IS NOT NULL OR coalesce(status, 0) >= 400)';
+
 /** The `request_log` table: written in batches off the hot path, pruned by age. */
 export class RequestsRepository {
-  // Prepared once: the dashboard's request list reads these on every refresh.
   private readonly insertStmt: Database.Statement;
-  private readonly recentStmt: Database.Statement;
-  private readonly recentBeforeStmt: Database.Statement;
-  private readonly pruneStmt: Database.Statement;
-  private readonly countSinceStmt: Database.Statement;
+
+  /** Filtered statements, prepared once per combination of filters used. */
+  private readonly filtered = new Map<string, Database.Statement>();
 
   constructor(private readonly db: Database.Database) {
-    this.recentStmt = db.prepare('SELECT * FROM request_log ORDER BY id DESC LIMIT ?');
-    this.recentBeforeStmt = db.prepare('SELECT * FROM request_log WHERE id < ? ORDER BY id DESC LIMIT ?');
-    this.pruneStmt = db.prepare('DELETE FROM request_log WHERE started_at < ?');
-    this.countSinceStmt = db.prepare('SELECT count(*) AS n FROM request_log WHERE started_at >= ?');
     this.insertStmt =
       db.prepare(`INSERT INTO request_log (started_at, account_id, route, model, status, latency_ms,
-      ttfb_ms, input_tokens, output_tokens, cached_tokens, reasoning_tokens, error_code, reason, attempts, stream)
+      ttfb_ms, input_tokens, output_tokens, cached_tokens, reasoning_tokens, error_code, reason, attempts, stream,
+      response_id, conversation, affinity)
       VALUES (@startedAt, @accountId, @route, @model, @status, @latencyMs, @ttfbMs, @inputTokens, @outputTokens,
-      @cachedTokens, @reasoningTokens, @errorCode, @reason, @attempts, @stream)`);
+      @cachedTokens, @reasoningTokens, @errorCode, @reason, @attempts, @stream, @responseId, @conversation,
+      @affinity)`);
   }
 
   /** Inserts rows in one transaction. */
@@ -80,6 +108,9 @@ export class RequestsRepository {
           reasoningTokens: int(row.reasoningTokens),
           attempts: Math.round(row.attempts),
           stream: row.stream ? 1 : 0,
+          responseId: row.responseId ?? null,
+          conversation: row.conversation ?? null,
+          affinity: row.affinity ?? null,
         });
       }
     })();
@@ -109,18 +140,81 @@ export class RequestsRepository {
   recent(limit: number, beforeId?: number): RequestLogEntry[] {
     const n = Math.max(0, Math.floor(limit));
     const rows = (
-      beforeId === undefined ? this.recentStmt.all(n) : this.recentBeforeStmt.all(beforeId, n)
+      beforeId === undefined
+        ? this.db.prepare('SELECT * FROM request_log ORDER BY id DESC LIMIT ?').all(n)
+        : this.db.prepare('SELECT * FROM request_log WHERE id < ? ORDER BY id DESC LIMIT ?').all(beforeId, n)
     ) as RequestRow[];
     return rows.map(toEntry);
   }
 
-  /** Deletes entries that started before `olderThanMs` (epoch ms). Returns rows deleted. */
+  /**
+   * The newest `limit` entries matching `filter`, newest first, before row `beforeId` when given. The filters
+   * use the log's indexes (account, model, error code, conversation, response id, time).
+   */
+  find(filter: RequestLogFilter, limit: number, beforeId?: number): RequestLogEntry[] {
+    const { where, params } = this.where(filter, beforeId);
+    const stmt = this.statement(`SELECT * FROM request_log ${where} ORDER BY id DESC LIMIT @limit`);
+    return (stmt.all({ ...params, limit: Math.max(0, Math.floor(limit)) }) as RequestRow[]).map(toEntry);
+  }
+
+  /** How many entries match `filter`. */
+  count(filter: RequestLogFilter): number {
+    const { where, params } = this.where(filter, undefined);
+    return (this.statement(`SELECT count(*) AS n FROM request_log ${where}`).get(params) as { n: number }).n;
+  }
+
+  private where(
+    filter: RequestLogFilter,
+    beforeId: number | undefined,
+  ): { where: string; params: Record<string, unknown> } {
+    const clauses: string[] = [];
+    const params: Record<string, unknown> = {};
+    for (const [name, value] of Object.entries(filter) as [keyof RequestLogFilter, unknown][]) {
+      if (value === undefined) continue;
+      if (name === 'status' && value === 'error') {
+        clauses.push(FAILED_SQL);
+        continue;
+      }
+      clauses.push(FILTER_SQL[name]);
+      params[name] = value;
+    }
+    if (beforeId !== undefined) {
+      clauses.push('id < @beforeId');
+      params.beforeId = beforeId;
+    }
+    return { where: clauses.length === 0 ? '' : `WHERE ${clauses.join(' AND ')}`, params };
+  }
+
+  private statement(sql: string): Database.Statement {
+    let stmt = this.filtered.get(sql);
+    if (stmt === undefined) {
+      stmt = this.db.prepare(sql);
+      this.filtered.set(sql, stmt);
+    }
+    return stmt;
+  }
+
+  /**
+   * Deletes entries that started before `olderThanMs` (epoch ms), and the insight summaries of that time, so
+   * the views never count requests the log no longer has. Returns request rows deleted.
+   */
   prune(olderThanMs: number): number {
-    return this.pruneStmt.run(olderThanMs).changes;
+    return this.db.transaction(() => {
+      const hour = Math.floor(olderThanMs / 3_600_000) * 3600;
+      this.db.prepare('DELETE FROM usage_hourly WHERE hour < ?').run(hour);
+      this.db.prepare('DELETE FROM ttfb_hourly WHERE hour < ?').run(hour);
+      this.db.prepare('DELETE FROM conversation_hops WHERE at < ?').run(olderThanMs);
+      this.db.prepare('DELETE FROM conversations WHERE last_at < ?').run(olderThanMs);
+      return this.db.prepare('DELETE FROM request_log WHERE started_at < ?').run(olderThanMs).changes;
+    })();
   }
 
   /** How many requests started at or after `sinceMs` (epoch ms). */
   countSince(sinceMs: number): number {
-    return (this.countSinceStmt.get(sinceMs) as { n: number }).n;
+    return (
+      this.db.prepare('SELECT count(*) AS n FROM request_log WHERE started_at >= ?').get(sinceMs) as {
+        n: number;
+      }
+    ).n;
   }
 }

@@ -1,4 +1,10 @@
-import type { AccountStatus, RateLimitKind, RoutingPolicy, UsageSample } from '../../../shared/domain';
+import type {
+  AccountStatus,
+  AffinityCause,
+  RateLimitKind,
+  RoutingPolicy,
+  UsageSample,
+} from '../../../shared/domain';
 import type { SealedSecret } from '../secrets';
 
 /** One pooled ChatGPT login as stored. Times are epoch seconds. */
@@ -89,6 +95,12 @@ export interface RequestLogInput {
   reason: string | null;
   attempts: number;
   stream: boolean;
+  /** The upstream response id, when one was relayed. */
+  responseId?: string | null;
+  /** First 16 hex digits of the sha256 of the prompt_cache_key / session; never the key. */
+  conversation?: string | null;
+  /** How the conversation's account was chosen (the hop cause when it moved). */
+  affinity?: AffinityCause | null;
 }
 
 /** A logged request with its row id (ids grow with time, so they page the log). */
