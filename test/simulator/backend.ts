@@ -50,6 +50,17 @@ const apiError = (
   type = 'invalid_request_error',
 ) => sendJson(res, status, { error: { message, type, code, param: null } });
 
+/** Cached input of a request: what its key's last request on this account left in the cache. */
+function readPromptCache(account: Account, x: Exchange, inputTokens: number): number {
+  const fromBody = x.body?.['prompt_cache_key'];
+  const header = x.req.headers['session_id'];
+  const key = typeof fromBody === 'string' ? fromBody : typeof header === 'string' ? header : undefined;
+  if (key === undefined) return 0;
+  const cached = Math.min(account.promptCache.get(key) ?? 0, inputTokens);
+  account.promptCache.set(key, inputTokens);
+  return cached;
+}
+
 /** The chatgpt.com side: responses, compact, models, usage and the small side APIs Codex calls. */
 export class Backend {
   private readonly replies: QueuedReply[] = [];
@@ -199,11 +210,13 @@ export class Backend {
     const script = this.takeReply(account);
     const ctx = { account, model, body, toolOutput: lastToolOutput(body) };
     const reply: Reply = typeof script === 'function' ? script(ctx) : script;
+    const inputTokens = Math.ceil(x.rawLength / 4);
     const built = buildEvents(reply, {
       seq: ++this.seq,
       model,
       now,
-      inputTokens: Math.ceil(x.rawLength / 4),
+      inputTokens,
+      cachedTokens: readPromptCache(account, x, inputTokens),
     });
     if (alias && body['stream'] !== true) {
       this.consume(account, familyId);

@@ -82,7 +82,7 @@ export interface BuiltStream {
 /** The full §6 event sequence for one reply. */
 export function buildEvents(
   reply: Reply,
-  meta: { seq: number; model: string; now: number; inputTokens: number },
+  meta: { seq: number; model: string; now: number; inputTokens: number; cachedTokens?: number },
 ): BuiltStream {
   const id = `resp_sim_${meta.seq}`;
   const base = { id, object: 'response', created_at: meta.now, model: meta.model };
@@ -164,7 +164,7 @@ export function buildEvents(
     incomplete_details: null,
     usage: {
       input_tokens: meta.inputTokens,
-      input_tokens_details: { cached_tokens: 0 },
+      input_tokens_details: { cached_tokens: meta.cachedTokens ?? 0 },
       output_tokens: outTokens,
       output_tokens_details: { reasoning_tokens: 0 },
       total_tokens: meta.inputTokens + outTokens,

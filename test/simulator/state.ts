@@ -50,6 +50,12 @@ const isoMicros = (epochSeconds: number): string =>
 
 export class Account implements SimAccountView {
   readonly families = new Map<string, FamilyState>();
+  /**
+   * Prompt cache per prompt_cache_key / session: the input tokens of the key's last request on this account.
+   * A later request with the same key reads that many tokens from the cache, as upstream's cache would; a
+   * request moved to another account starts cold there.
+   */
+  readonly promptCache = new Map<string, number>();
   readonly sessions: Session[] = [];
   costPerRequest: RequestCost;
   credits: Credits;
