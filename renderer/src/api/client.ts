@@ -29,6 +29,14 @@ import {
   poolViewSchema,
   requestListSchema,
   restoreResultSchema,
+  usageInsightSchema,
+  costInsightSchema,
+  conversationsInsightSchema,
+  conversationDetailSchema,
+  priceTableSchema,
+  type InsightQuery,
+  type PriceTable,
+  type RequestFilter,
   settingsSchema,
   type AccountPatch,
   type BackupCreateBody,
@@ -127,6 +135,11 @@ const patch = (body: unknown): RequestInit => ({
   headers: JSON_HEADERS,
   body: JSON.stringify(body),
 });
+/** A query string of the set values only. */
+const qs = (params: Record<string, string | number | undefined>): string =>
+  new URLSearchParams(
+    Object.entries(params).flatMap(([k, v]) => (v === undefined || v === '' ? [] : [[k, String(v)]])),
+  ).toString();
 const account = (id: string, action = ''): string => `/api/accounts/${encodeURIComponent(id)}${action}`;
 
 /** The admin API, one method per route. */
@@ -173,6 +186,25 @@ export const api = {
   updateSettings: (change: SettingsPatch) => call(settingsSchema, '/api/settings', patch(change)),
 
   requests: (limit = 100) => call(requestListSchema, `/api/requests?limit=${limit}`),
+  /** The request log, filtered, a page of `limit` rows older than row `before`. */
+  requestLog: (filter: RequestFilter, limit: number, before?: number) =>
+    call(requestListSchema, `/api/requests?${qs({ ...filter, limit, before })}`),
+  /** The download URL of the filtered log as CSV (a plain link: the browser saves the attachment). */
+  requestExportUrl: (filter: RequestFilter) => `/api/requests/export.csv?${qs(filter)}`,
+
+  insightUsage: (q: InsightQuery) => call(usageInsightSchema, `/api/insight/usage?${qs(q)}`),
+  insightCost: (q: InsightQuery) => call(costInsightSchema, `/api/insight/cost?${qs(q)}`),
+  insightConversations: (q: InsightQuery) =>
+    call(conversationsInsightSchema, `/api/insight/conversations?${qs(q)}`),
+  insightConversation: (id: string) =>
+    call(conversationDetailSchema, `/api/insight/conversations/${encodeURIComponent(id)}`),
+  prices: () => call(priceTableSchema, '/api/insight/prices'),
+  setPrices: (table: PriceTable) =>
+    call(priceTableSchema, '/api/insight/prices', {
+      method: 'PUT',
+      headers: JSON_HEADERS,
+      body: JSON.stringify(table),
+    }),
 
   listKeys: () => call(apiKeyListSchema, '/api/keys'),
   createKey: (name: string) => call(apiKeyCreatedSchema, '/api/keys', post({ name })),

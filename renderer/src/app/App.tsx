@@ -8,6 +8,7 @@ import { RequestsView } from '../features/requests/RequestsView';
 import { RoutingView } from '../features/settings/RoutingView';
 import { BackupView } from '../features/backup/BackupView';
 import { ConnectView } from '../features/connect/ConnectView';
+import { InsightView } from '../features/insight/InsightView';
 import { FirstRun } from '../features/connect/FirstRun';
 import { healthResource } from './health-data';
 import { HealthBanners } from './HealthBanners';
@@ -30,6 +31,7 @@ const VIEWS: Record<Tab, () => React.JSX.Element> = {
   pool: PoolView,
   routing: RoutingView,
   requests: RequestsView,
+  insight: InsightView,
   backup: BackupView,
   connect: ConnectView,
 };

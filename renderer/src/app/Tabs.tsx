@@ -7,6 +7,7 @@ export const TAB_NAMES: Record<Tab, string> = {
   pool: 'Pool',
   routing: 'Routing',
   requests: 'Requests',
+  insight: 'Insight',
   backup: 'Backup',
   connect: 'Connect',
 };

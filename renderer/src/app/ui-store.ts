@@ -6,7 +6,7 @@ import { create } from 'zustand';
 import type { StreamState } from '../api/client';
 
 /** The dashboard's tabs. */
-export const TABS = ['accounts', 'pool', 'routing', 'requests', 'connect', 'backup'] as const;
+export const TABS = ['accounts', 'pool', 'routing', 'requests', 'insight', 'connect', 'backup'] as const;
 /** A tab. */
 export type Tab = (typeof TABS)[number];
 
