@@ -61,9 +61,10 @@ export function formatShare(share: number | null): string {
   return share === null ? '—' : `${Math.round(share * 100)} %`;
 }
 
-/** US dollars with cents, or four significant digits under a cent. */
+/** US dollars with cents; four decimals under a cent, so small estimates are not shown as nothing. */
 export function formatUsd(usd: number): string {
   if (usd === 0) return '$0.00';
-  if (usd < 0.01) return `$${usd.toPrecision(2)}`;
+  if (usd < 0.0001) return '< $0.0001';
+  if (usd < 0.01) return `$${usd.toFixed(4)}`;
   return `$${usd.toLocaleString(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 }
