@@ -94,7 +94,7 @@ describe('insight', () => {
         .getByTestId('usage-chart')
         .locator('rect.bar-s2')
         .first()
-        .evaluate((el) => getComputedStyle(el).fill);
+        .evaluate('(el) => getComputedStyle(el).fill');
     await page.getByRole('tab', { name: 'Insight' }).click();
     await page.getByTestId('usage-chart').waitFor();
     const light = await fillOf();

@@ -27,8 +27,8 @@ export function insightRoutes(ctx: InsightRoutesContext): Route[] {
   const view = (path: string, build: (q: ReturnType<typeof insightQuerySchema.parse>) => unknown): Route => ({
     method: 'GET',
     path,
-    handler: adminOnly(ctx.guard, (req, res) =>
-      sendJson(res, 200, build(parseOrThrow(insightQuerySchema, queryOf(req)))),
+    handler: adminOnly(ctx.guard, async (req, res) =>
+      sendJson(res, 200, await build(parseOrThrow(insightQuerySchema, queryOf(req)))),
     ),
   });
   return [

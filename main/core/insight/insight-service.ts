@@ -13,6 +13,7 @@ import {
   type TokenTotals,
   type UsageInsight,
 } from '../../../shared/api';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { InsightRepository, UsageRange, UsageSums } from '../store';
 import { costUsd, priceFor } from './cost';
 import { histogramPercentile } from './percentile';
@@ -48,9 +49,66 @@ export interface InsightDeps {
   flush: () => void;
 }
 
-/** Builds each insight view from the store's sums. */
+const SUM_FIELDS = ['requests', 'errors', 'input', 'cached', 'output', 'reasoning', 'turns', 'hops'] as const;
+
+/** Adds up rows with the same key (partial sums of different days). */
+function mergeSums<R extends UsageSums>(rows: readonly R[], keyOf: (row: R) => string): R[] {
+  const merged = new Map<string, R>();
+  for (const row of rows) {
+    const key = keyOf(row);
+    const into = merged.get(key);
+    if (into === undefined) merged.set(key, { ...row });
+    else for (const f of SUM_FIELDS) into[f] += row[f];
+  }
+  return [...merged.values()];
+}
+
+function mergeTtfb(bins: readonly { bucket: number; n: number }[]): { bucket: number; n: number }[] {
+  const merged = new Map<number, number>();
+  for (const b of bins) merged.set(b.bucket, (merged.get(b.bucket) ?? 0) + b.n);
+  return [...merged].map(([bucket, n]) => ({ bucket, n }));
+}
+
+const bySize = (a: UsageSums, b: UsageSums): number => b.input + b.output - (a.input + a.output);
+
+/**
+ * Builds each insight view from the store's sums. The hourly summaries are read one local day at a time, the
+ * event loop getting a turn before each statement: 30 days of a large pool cost 30 short statements, and
+ * proxied requests and `/api/health` are served in between rather than queued behind the whole view. Day
+ * spans never split a bucket (hour or local day), so per-bucket rows are final and only the per-account and
+ * per-model sums are added up here.
+ */
 export class InsightService {
   constructor(private readonly deps: InsightDeps) {}
+
+  private async read<T>(statement: (repo: InsightRepository) => T): Promise<T> {
+    await yieldToLoop();
+    return statement(this.deps.repo);
+  }
+
+  private async byDay<T>(
+    r: UsageRange,
+    statement: (repo: InsightRepository, day: UsageRange) => T[],
+  ): Promise<T[]> {
+    const rows: T[] = [];
+    for (let from = r.from; from < r.to;) {
+      const to = Math.min(r.to, (Math.floor((from + r.offsetS) / DAY) + 1) * DAY - r.offsetS);
+      await yieldToLoop();
+      for (const row of statement(this.deps.repo, { ...r, from, to })) rows.push(row);
+      from = to;
+    }
+    return rows;
+  }
+
+  private async total(r: UsageRange): Promise<UsageSums> {
+    const days = await this.byDay(r, (repo, d) => [{ ...repo.usageTotal(d), key: '' }]);
+    const [sum] = mergeSums(days, () => '');
+    return sum ?? { requests: 0, errors: 0, input: 0, cached: 0, output: 0, reasoning: 0, turns: 0, hops: 0 };
+  }
+
+  private async sumsBy(r: UsageRange, by: 'account' | 'model'): Promise<(UsageSums & { key: string })[]> {
+    return mergeSums(await this.byDay(r, (repo, d) => repo.usageBy(d, by)), (row) => row.key).sort(bySize);
+  }
 
   private range(q: InsightQuery, bucket?: 'hour' | 'day'): UsageRange & { bucket: 'hour' | 'day' } {
     this.deps.flush();
@@ -67,25 +125,27 @@ export class InsightService {
   }
 
   /** Tokens, requests and errors over time, per account or model; time to first token. */
-  usage(q: InsightQuery): UsageInsight {
+  async usage(q: InsightQuery): Promise<UsageInsight> {
     const r = this.range(q);
-    const { repo } = this.deps;
     const series = new Map<string, UsageInsight['series'][number]>();
-    for (const row of repo.usageSeries(r, q.groupBy)) {
+    for (const row of await this.byDay(r, (repo, d) => repo.usageSeries(d, q.groupBy))) {
       let s = series.get(row.key);
       if (!s) series.set(row.key, (s = { key: row.key, points: [] }));
       s.points.push({ t: row.t, ...totals(row) });
     }
-    const bins = repo.ttfbHistogram(r);
+    const bins = mergeTtfb(await this.byDay(r, (repo, d) => repo.ttfbHistogram(d)));
+    const total = await this.total(r);
+    const byAccount = await this.sumsBy(r, 'account');
+    const byModel = await this.sumsBy(r, 'model');
     return {
       generatedAt: this.deps.now(),
       from: r.from,
       to: r.to,
       bucket: r.bucket,
       series: [...series.values()],
-      totals: totals(repo.usageTotal(r)),
-      byAccount: repo.usageBy(r, 'account').map(({ key, ...s }) => ({ accountId: key, ...totals(s) })),
-      byModel: repo.usageBy(r, 'model').map(({ key, ...s }) => ({ model: key, ...totals(s) })),
+      totals: totals(total),
+      byAccount: byAccount.map(({ key, ...s }) => ({ accountId: key, ...totals(s) })),
+      byModel: byModel.map(({ key, ...s }) => ({ model: key, ...totals(s) })),
       ttfbMs: {
         p50: histogramPercentile(bins, 0.5),
         p95: histogramPercentile(bins, 0.95),
@@ -108,28 +168,28 @@ export class InsightService {
   }
 
   /** What the range's tokens would have cost at the table's prices, per day, account and model. */
-  cost(q: InsightQuery): CostInsight {
+  async cost(q: InsightQuery): Promise<CostInsight> {
     const r = this.range(q, 'day');
-    const { repo } = this.deps;
-    const prices = repo.prices();
+    const prices = this.deps.repo.prices();
     const priced = (model: string, s: UsageSums): number | null => {
       const price = priceFor(model, prices);
       return price === null ? null : costUsd(s, price);
     };
     const perDay = new Map<number, number>();
-    for (const row of repo.usagePairs(r, 'bucket')) {
+    for (const row of await this.byDay(r, (repo, d) => repo.usagePairs(d, 'bucket'))) {
       const t = Number(row.key);
       perDay.set(t, (perDay.get(t) ?? 0) + (priced(row.model, row) ?? 0));
     }
     const byAccount = new Map<string, CostInsight['byAccount'][number]>();
-    for (const row of repo.usagePairs(r, 'account')) {
+    const pairs = await this.byDay(r, (repo, d) => repo.usagePairs(d, 'account'));
+    for (const row of mergeSums(pairs, (p) => `${p.key}\u0000${p.model}`)) {
       const a = byAccount.get(row.key) ?? { accountId: row.key, usd: 0, unpricedRequests: 0 };
       const usd = priced(row.model, row);
       if (usd === null) a.unpricedRequests += row.requests;
       else a.usd += usd;
       byAccount.set(row.key, a);
     }
-    const byModel = repo.usageBy(r, 'model').map(({ key, ...s }) => ({
+    const byModel = (await this.sumsBy(r, 'model')).map(({ key, ...s }) => ({
       model: key,
       ...totals(s),
       usd: priced(key, s),
@@ -150,12 +210,14 @@ export class InsightService {
   }
 
   /** Pool-wide cache share and hops per day, hop causes, and the most recent conversations. */
-  conversations(q: InsightQuery): ConversationsInsight {
+  async conversations(q: InsightQuery): Promise<ConversationsInsight> {
     const r = this.range(q, 'day');
-    const { repo } = this.deps;
-    const total = repo.usageTotal(r);
     const fromMs = r.from * 1000;
     const toMs = r.to * 1000;
+    const total = await this.total(r);
+    const perDay = await this.byDay(r, (repo, d) => repo.usageSeries(d, 'total'));
+    const causes = await this.read((repo) => repo.hopCauses(fromMs, toMs));
+    const list = await this.read((repo) => repo.conversations(fromMs, toMs, CONVERSATION_LIST_LIMIT));
     return {
       generatedAt: this.deps.now(),
       from: r.from,
@@ -164,15 +226,15 @@ export class InsightService {
       hops: total.hops,
       hopsPer100Turns: total.turns > 0 ? (100 * total.hops) / total.turns : null,
       cachedShare: share(total.cached, total.input),
-      perDay: repo.usageSeries(r, 'total').map((d) => ({
+      perDay: perDay.map((d) => ({
         t: d.t,
         turns: d.turns,
         hops: d.hops,
         hopsPer100Turns: d.turns > 0 ? (100 * d.hops) / d.turns : null,
         cachedShare: share(d.cached, d.input),
       })),
-      causes: repo.hopCauses(fromMs, toMs),
-      conversations: repo.conversations(fromMs, toMs, CONVERSATION_LIST_LIMIT).map((c) => ({
+      causes,
+      conversations: list.map((c) => ({
         conversation: c.conversation,
         firstAt: c.firstAt / 1000,
         lastAt: c.lastAt / 1000,

@@ -192,10 +192,14 @@ const V2_INSIGHT = `
 ALTER TABLE request_log ADD COLUMN conversation TEXT;
 ALTER TABLE request_log ADD COLUMN affinity TEXT;
 ALTER TABLE request_log ADD COLUMN response_id TEXT;
+-- The request log's filters: each one alone, with or without a time range, reads only its index.
 CREATE INDEX request_log_conversation ON request_log (conversation) WHERE conversation IS NOT NULL;
 CREATE INDEX request_log_response ON request_log (response_id) WHERE response_id IS NOT NULL;
-CREATE INDEX request_log_model ON request_log (model);
-CREATE INDEX request_log_error ON request_log (error_code) WHERE error_code IS NOT NULL;
+CREATE INDEX request_log_account_time ON request_log (account_id, started_at);
+CREATE INDEX request_log_model_time ON request_log (model, started_at);
+CREATE INDEX request_log_error_time ON request_log (error_code, started_at) WHERE error_code IS NOT NULL;
+CREATE INDEX request_log_failed_time ON request_log (started_at)
+  WHERE error_code IS NOT NULL OR coalesce(status, 0) >= 400;
 
 CREATE TABLE usage_hourly (
   hour       INTEGER NOT NULL,

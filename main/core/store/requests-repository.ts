@@ -148,24 +148,44 @@ export class RequestsRepository {
   }
 
   /**
-   * The newest `limit` entries matching `filter`, newest first, before row `beforeId` when given. The filters
-   * use the log's indexes (account, model, error code, conversation, response id, time).
+   * The newest `limit` entries matching `filter` (by start time, then id), older than entry `beforeId` when
+   * given. Every filter has an index ending in `started_at`, so a page reads about `limit` rows in index order.
    */
   find(filter: RequestLogFilter, limit: number, beforeId?: number): RequestLogEntry[] {
-    const { where, params } = this.where(filter, beforeId);
-    const stmt = this.statement(`SELECT * FROM request_log ${where} ORDER BY id DESC LIMIT @limit`);
+    const cursor =
+      beforeId === undefined
+        ? undefined
+        : (this.statement('SELECT started_at AS t FROM request_log WHERE id = ?').get(beforeId) as
+            { t: number } | undefined);
+    const { where, params } = this.where(filter, beforeId, cursor?.t);
+    const stmt = this.statement(
+      `SELECT * FROM request_log ${where} ORDER BY started_at DESC, id DESC LIMIT @limit`,
+    );
     return (stmt.all({ ...params, limit: Math.max(0, Math.floor(limit)) }) as RequestRow[]).map(toEntry);
   }
 
-  /** How many entries match `filter`. */
+  /** How many entries match `filter`. With a time range, the filters' `(…, started_at)` indexes bound the work. */
   count(filter: RequestLogFilter): number {
-    const { where, params } = this.where(filter, undefined);
+    const { where, params } = this.where(filter);
     return (this.statement(`SELECT count(*) AS n FROM request_log ${where}`).get(params) as { n: number }).n;
   }
 
+  /** When the oldest and the newest logged request started, epoch ms (null when the log is empty). */
+  timeBounds(): { min: number; max: number } | null {
+    const row = this.statement(
+      'SELECT min(started_at) AS min, max(started_at) AS max FROM request_log',
+    ).get() as {
+      min: number | null;
+      max: number | null;
+    };
+    return row.min === null || row.max === null ? null : { min: row.min, max: row.max };
+  }
+
+  /** The WHERE clause of `filter`; with a cursor, only entries after it in (start time, id) descending order. */
   private where(
     filter: RequestLogFilter,
-    beforeId: number | undefined,
+    beforeId?: number,
+    beforeStartedAt?: number,
   ): { where: string; params: Record<string, unknown> } {
     const clauses: string[] = [];
     const params: Record<string, unknown> = {};
@@ -178,8 +198,11 @@ export class RequestsRepository {
       clauses.push(FILTER_SQL[name]);
       params[name] = value;
     }
-    if (beforeId !== undefined) {
-      clauses.push('id < @beforeId');
+    if (beforeId !== undefined && beforeStartedAt !== undefined) {
+      clauses.push('(started_at, id) < (@beforeStartedAt, @beforeId)');
+      Object.assign(params, { beforeId, beforeStartedAt });
+    } else if (beforeId !== undefined) {
+      clauses.push('id < @beforeId'); // the cursor's entry was pruned: ids still grow with time
       params.beforeId = beforeId;
     }
     return { where: clauses.length === 0 ? '' : `WHERE ${clauses.join(' AND ')}`, params };

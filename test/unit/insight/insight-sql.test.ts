@@ -57,7 +57,7 @@ const log = (...rows: Row[]) =>
   );
 
 describe('usage aggregates', () => {
-  it('sums tokens, requests and errors per hour and per account against a hand-computed table', () => {
+  it('sums tokens, requests and errors per hour and per account against a hand-computed table', async () => {
     log(
       { at: T0 + 10, inputTokens: 1000, cachedTokens: 600, outputTokens: 50, reasoningTokens: 20 },
       { at: T0 + 20, accountId: b, inputTokens: 500, cachedTokens: 0, outputTokens: 10 },
@@ -72,7 +72,7 @@ describe('usage aggregates', () => {
       // Outside 24 h: not counted.
       { at: T0 - 2 * 24 * H, inputTokens: 99_999 },
     );
-    const u = insight.usage({ range: '24h', groupBy: 'account', utcOffsetHours: 0 });
+    const u = await insight.usage({ range: '24h', groupBy: 'account', utcOffsetHours: 0 });
     expect(u.bucket).toBe('hour');
     expect(u.totals).toEqual({
       requests: 4,
@@ -99,31 +99,31 @@ describe('usage aggregates', () => {
     ]);
   });
 
-  it('groups days at the viewer’s local midnight', () => {
+  it('groups days at the viewer’s local midnight', async () => {
     // 23:30 UTC on Dec 31 is 01:30 on Jan 1 at UTC+2.
     log({ at: T0 - H / 2, inputTokens: 10 }, { at: T0 + H, inputTokens: 20 });
-    const utc = insight.usage({ range: '7d', groupBy: 'total', utcOffsetHours: 0 });
+    const utc = await insight.usage({ range: '7d', groupBy: 'total', utcOffsetHours: 0 });
     expect(utc.series[0]!.points.map((p) => [p.t, p.input])).toEqual([
       [T0 - 24 * H, 10],
       [T0, 20],
     ]);
-    const plus2 = insight.usage({ range: '7d', groupBy: 'total', utcOffsetHours: 2 });
+    const plus2 = await insight.usage({ range: '7d', groupBy: 'total', utcOffsetHours: 2 });
     expect(plus2.series[0]!.points.map((p) => [p.t, p.input])).toEqual([[T0 - 2 * H, 30]]);
   });
 
-  it('reads time-to-first-token percentiles from the histogram within 5 %', () => {
+  it('reads time-to-first-token percentiles from the histogram within 5 %', async () => {
     const ttfbs = Array.from({ length: 100 }, (_, i) => (i + 1) * 10); // 10 … 1000 ms
     log(...ttfbs.map((ttfbMs, i) => ({ at: T0 + i, ttfbMs })));
-    const { ttfbMs } = insight.usage({ range: '24h', groupBy: 'total', utcOffsetHours: 0 });
+    const { ttfbMs } = await insight.usage({ range: '24h', groupBy: 'total', utcOffsetHours: 0 });
     expect(ttfbMs.samples).toBe(100);
     expect(Math.abs(ttfbMs.p50! - 500) / 500).toBeLessThan(0.05);
     expect(Math.abs(ttfbMs.p95! - 950) / 950).toBeLessThan(0.05);
   });
 
-  it('forgets the summaries of pruned history', () => {
+  it('forgets the summaries of pruned history', async () => {
     log({ at: T0 - 40 * 24 * H, conversation: 'aaaaaaaaaaaaaaaa' }, { at: T0 + 1 });
     store.requests.prune((T0 - 30 * 24 * H) * 1000);
-    const u = insight.usage({ range: '30d', groupBy: 'total', utcOffsetHours: 0 });
+    const u = await insight.usage({ range: '30d', groupBy: 'total', utcOffsetHours: 0 });
     expect(u.totals.requests).toBe(1);
     expect(insight.conversation('aaaaaaaaaaaaaaaa')).toBeNull();
   });
@@ -132,7 +132,7 @@ describe('usage aggregates', () => {
 describe('conversations and hops', () => {
   const conv = '0123456789abcdef';
 
-  it('records each hop with its cause and the cache share before and after', () => {
+  it('records each hop with its cause and the cache share before and after', async () => {
     log(
       { at: T0 + 1, conversation: conv, affinity: 'new', inputTokens: 1000, cachedTokens: 0 },
       { at: T0 + 2, conversation: conv, affinity: 'hit', inputTokens: 2000, cachedTokens: 1800 },
@@ -162,7 +162,7 @@ describe('conversations and hops', () => {
     expect(detail.hops[0]!.cachedShareAfter).toBe(0);
     expect(detail.hops[1]!.cachedShareBefore).toBeCloseTo(0.7);
 
-    const c = insight.conversations({ range: '24h', groupBy: 'total', utcOffsetHours: 0 });
+    const c = await insight.conversations({ range: '24h', groupBy: 'total', utcOffsetHours: 0 });
     expect(c.turns).toBe(6);
     expect(c.hops).toBe(2);
     expect(c.hopsPer100Turns).toBeCloseTo(100 * (2 / 6));
@@ -179,5 +179,36 @@ describe('conversations and hops', () => {
       [conv, 5, 2, 2],
     ]);
     expect(c.conversations[1]!.cachedShare).toBeCloseTo(4600 / 15_000);
+  });
+});
+
+describe('request log filters and pages', () => {
+  it('pages beyond the newest 100 without gaps or repeats, and counts what matches', () => {
+    log(
+      ...Array.from({ length: 250 }, (_, i) => ({
+        at: T0 + i,
+        accountId: i % 2 === 0 ? a : b,
+        model: i % 5 === 0 ? 'gpt-5-mini' : 'gpt-5',
+        ...(i % 10 === 0 ? { status: 429, errorCode: 'usage_limit_reached' } : {}),
+      })),
+    );
+    const seen: number[] = [];
+    let before: number | undefined;
+    for (;;) {
+      const page = store.requests.find({}, 100, before);
+      seen.push(...page.map((r) => r.startedAt / 1000 - T0));
+      if (page.length < 100) break;
+      before = page.at(-1)!.id;
+    }
+    expect(seen).toEqual(Array.from({ length: 250 }, (_, i) => 249 - i));
+
+    expect(store.requests.count({ accountId: a })).toBe(125);
+    expect(store.requests.count({ model: 'gpt-5-mini' })).toBe(50);
+    expect(store.requests.count({ status: 'error' })).toBe(25);
+    expect(store.requests.count({ status: 429, accountId: b })).toBe(0); // failures are every 10th: even rows
+    expect(store.requests.count({ errorCode: 'usage_limit_reached', model: 'gpt-5-mini' })).toBe(25);
+    expect(store.requests.count({ fromMs: (T0 + 100) * 1000, toMs: (T0 + 110) * 1000 })).toBe(10);
+    const failedPage = store.requests.find({ status: 'error' }, 3);
+    expect(failedPage.map((r) => r.startedAt / 1000 - T0)).toEqual([240, 230, 220]);
   });
 });
