@@ -5,6 +5,7 @@ import { runBalancerBench } from './balancer.bench';
 import { printProxyBench, runProxyBench } from './proxy.bench';
 import { runLoadBench } from './load.bench';
 import { printAdminBench, runAdminBench } from './admin.bench';
+import { printInsightBench, runInsightBench } from './insight.bench';
 
 console.log(
   'Balancer selection (µs per selection, median of batches; per-account ratio vs 10 accounts, 1.00 = linear)',
@@ -21,3 +22,5 @@ console.log('');
 printAdminBench(await runAdminBench());
 console.log('');
 await runLoadBench();
+console.log('');
+printInsightBench(await runInsightBench());

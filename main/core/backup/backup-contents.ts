@@ -4,7 +4,7 @@
  * a file that decrypts is still checked field by field before anything is written.
  */
 import { z } from 'zod';
-import { ACCOUNT_STATUSES, ROUTING_POLICIES } from '../../../shared/domain';
+import { ACCOUNT_STATUSES, AFFINITY_CAUSES, ROUTING_POLICIES } from '../../../shared/domain';
 import { settingsSchema } from '../../../shared/api';
 
 const epoch = z.number().int().nullable();
@@ -76,6 +76,10 @@ export const backupRequestSchema = z.object({
   reason: z.string().nullable(),
   attempts: z.number(),
   stream: z.boolean(),
+  /** Insight fields (issue 9); absent in backups of older builds. */
+  responseId: z.string().nullable().optional(),
+  conversation: z.string().nullable().optional(),
+  affinity: z.enum(AFFINITY_CAUSES).nullable().optional(),
 });
 
 /** The decrypted contents of a backup file (format version 1). */
