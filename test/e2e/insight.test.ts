@@ -94,7 +94,12 @@ describe('insight', () => {
         .getByTestId('usage-chart')
         .locator('rect.bar-s2')
         .first()
-        .evaluate('(el) => getComputedStyle(el).fill');
+        .evaluate(
+          // Runs in the page; the node-side tsconfig has no DOM types, hence the cast.
+          (el) =>
+            (globalThis as unknown as { getComputedStyle(e: unknown): { fill: string } }).getComputedStyle(el)
+              .fill,
+        );
     await page.getByRole('tab', { name: 'Insight' }).click();
     await page.getByTestId('usage-chart').waitFor();
     const light = await fillOf();
