@@ -107,4 +107,41 @@ describe('insight', () => {
     await expect.poll(fillOf).not.toBe(light);
     expect(errors).toEqual([]);
   });
+
+  it('pages the log beyond the newest 100', async () => {
+    pool = await startPool({ accounts: [{ email: 'only@example.com', planType: 'plus' }] });
+    const now = Date.now();
+    pool.core.store.requests.insertMany(
+      Array.from({ length: 130 }, (_, i) => ({
+        startedAt: now - (130 - i) * 1000,
+        accountId: pool!.ids[0]!,
+        route: '/backend-api/codex/responses',
+        model: 'gpt-5.5',
+        status: 200,
+        latencyMs: 900,
+        ttfbMs: 200,
+        inputTokens: 100 + i,
+        outputTokens: 10,
+        cachedTokens: 0,
+        reasoningTokens: 0,
+        errorCode: null,
+        reason: null,
+        attempts: 1,
+        stream: true,
+      })),
+    );
+    const { page, errors } = await signIn(browser(), pool.core);
+    await page.getByRole('tab', { name: 'Insight' }).click();
+    const log = page.getByTestId('request-log');
+    await expect
+      .poll(() => log.getByTestId('log-total').textContent())
+      .toMatch(/^130 matching requests; page 1/);
+    expect(await log.getByTestId('log-row').count()).toBe(100);
+    await log.getByTestId('log-older').click();
+    await expect.poll(() => log.getByTestId('log-total').textContent()).toMatch(/page 2/);
+    await expect.poll(() => log.getByTestId('log-row').count()).toBe(30);
+    expect(await log.getByTestId('log-older').isDisabled()).toBe(true);
+    expect(await log.getByTestId('log-row').last().textContent()).toContain('100 (0)'); // the oldest row
+    expect(errors).toEqual([]);
+  });
 });
