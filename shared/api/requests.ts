@@ -44,7 +44,8 @@ export type RequestList = z.infer<typeof requestListSchema>;
 
 /**
  * Filters of `GET /api/requests` and `GET /api/requests/export.csv`; every one optional, all must match.
- * `from` / `to` are epoch seconds; `status` is an HTTP status, or `error` for every failed request.
+ * `from` / `to` are epoch seconds; `status` is an HTTP status, or `error` for every failed request (a status of
+ * 400 or more, or an error code other than `client_disconnected`: a client hanging up is not a failure).
  */
 export const requestFilterSchema = z.object({
   accountId: z.string().min(1).max(100).optional(),

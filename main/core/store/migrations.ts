@@ -187,7 +187,8 @@ INSERT INTO limit_registry VALUES (
 // hundreds of thousands: `usage_hourly` (tokens, requests, errors, turns and hops per hour, account and model),
 // `ttfb_hourly` (a log-scale histogram of time to first token: bucket b covers ttfb in [2^(b/8), 2^((b+1)/8))
 // ms, so a percentile read from it is within 9 %) and `conversations` / `conversation_hops`. A hop is a turn
-// served by another account than the conversation's previous turn; its cause is that turn's `affinity`.
+// served by another account than the conversation's previous turn; its cause is that turn's `affinity`. A
+// request failed when it has an HTTP status of 400 or more or an error code — except a client that hung up.
 const V2_INSIGHT = `
 ALTER TABLE request_log ADD COLUMN conversation TEXT;
 ALTER TABLE request_log ADD COLUMN affinity TEXT;
@@ -199,7 +200,7 @@ CREATE INDEX request_log_account_time ON request_log (account_id, started_at);
 CREATE INDEX request_log_model_time ON request_log (model, started_at);
 CREATE INDEX request_log_error_time ON request_log (error_code, started_at) WHERE error_code IS NOT NULL;
 CREATE INDEX request_log_failed_time ON request_log (started_at)
-  WHERE error_code IS NOT NULL OR coalesce(status, 0) >= 400;
+  WHERE (error_code IS NOT NULL AND error_code <> 'client_disconnected') OR coalesce(status, 0) >= 400;
 
 CREATE TABLE usage_hourly (
   hour       INTEGER NOT NULL,
@@ -263,7 +264,7 @@ BEGIN
 
   INSERT INTO usage_hourly VALUES (
     (NEW.started_at / 3600000) * 3600, coalesce(NEW.account_id, ''), coalesce(NEW.model, ''), 1,
-    NEW.error_code IS NOT NULL OR coalesce(NEW.status, 0) >= 400,
+    (NEW.error_code IS NOT NULL AND NEW.error_code <> 'client_disconnected') OR coalesce(NEW.status, 0) >= 400,
     coalesce(NEW.input_tokens, 0), coalesce(NEW.cached_tokens, 0), coalesce(NEW.output_tokens, 0),
     coalesce(NEW.reasoning_tokens, 0),
     NEW.conversation IS NOT NULL AND NEW.account_id IS NOT NULL,
@@ -292,7 +293,8 @@ END;
 -- Rows logged before this version: their hours count (no conversations were recorded then).
 INSERT INTO usage_hourly
   SELECT (started_at / 3600000) * 3600, coalesce(account_id, ''), coalesce(model, ''), count(*),
-         sum(error_code IS NOT NULL OR coalesce(status, 0) >= 400), sum(coalesce(input_tokens, 0)),
+         sum((error_code IS NOT NULL AND error_code <> 'client_disconnected') OR coalesce(status, 0) >= 400),
+         sum(coalesce(input_tokens, 0)),
          sum(coalesce(cached_tokens, 0)), sum(coalesce(output_tokens, 0)), sum(coalesce(reasoning_tokens, 0)), 0, 0
   FROM request_log GROUP BY 1, 2, 3;
 INSERT INTO ttfb_hourly

@@ -54,7 +54,7 @@ const int = (n: number | null): number | null => (n === null ? null : Math.round
 export interface RequestLogFilter {
   accountId?: string;
   model?: string;
-  /** An HTTP status, or `error` for every request that failed (an error code or a status of 400 or more). */
+  /** An HTTP status, or `error` for every request that failed (a status of 400 or more, or an error code other than `client_disconnected`). */
   status?: number | 'error';
   errorCode?: string;
   conversation?: string;
@@ -73,7 +73,9 @@ const FILTER_SQL: Record<keyof RequestLogFilter, string> = {
   fromMs: 'started_at >= @fromMs',
   toMs: 'started_at < @toMs',
 };
-const FAILED_SQL = '(error_code IS NOT NULL OR coalesce(status, 0) >= 400)';
+/** Must read exactly as the migration's `request_log_failed_time` index, or SQLite will not use it. */
+const FAILED_SQL =
+  "((error_code IS NOT NULL AND error_code <> 'client_disconnected') OR coalesce(status, 0) >= 400)";
 
 /** The `request_log` table: written in batches off the hot path, pruned by age. */
 export class RequestsRepository {

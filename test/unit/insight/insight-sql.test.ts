@@ -69,13 +69,21 @@ describe('usage aggregates', () => {
         outputTokens: null,
       },
       { at: T0 + H + 6, inputTokens: 2000, cachedTokens: 1900, outputTokens: 300, reasoningTokens: 100 },
+      // A client that hung up is a request, not an error.
+      {
+        at: T0 + H + 7,
+        status: null,
+        errorCode: 'client_disconnected',
+        inputTokens: null,
+        outputTokens: null,
+      },
       // Outside 24 h: not counted.
       { at: T0 - 2 * 24 * H, inputTokens: 99_999 },
     );
     const u = await insight.usage({ range: '24h', groupBy: 'account', utcOffsetHours: 0 });
     expect(u.bucket).toBe('hour');
     expect(u.totals).toEqual({
-      requests: 4,
+      requests: 5,
       errors: 1,
       input: 3500,
       cached: 2500,
@@ -85,17 +93,17 @@ describe('usage aggregates', () => {
     const byKey = Object.fromEntries(u.series.map((s) => [s.key, s.points]));
     expect(byKey[a]).toEqual([
       { t: T0, requests: 1, errors: 0, input: 1000, cached: 600, output: 50, reasoning: 20 },
-      { t: T0 + H, requests: 2, errors: 1, input: 2000, cached: 1900, output: 300, reasoning: 100 },
+      { t: T0 + H, requests: 3, errors: 1, input: 2000, cached: 1900, output: 300, reasoning: 100 },
     ]);
     expect(byKey[b]).toEqual([
       { t: T0, requests: 1, errors: 0, input: 500, cached: 0, output: 10, reasoning: 0 },
     ]);
     expect(u.byAccount.map((r) => [r.accountId, r.requests, r.input])).toEqual([
-      [a, 3, 3000],
+      [a, 4, 3000],
       [b, 1, 500],
     ]);
     expect(u.byModel).toEqual([
-      { model: 'gpt-5', requests: 4, errors: 1, input: 3500, cached: 2500, output: 360, reasoning: 120 },
+      { model: 'gpt-5', requests: 5, errors: 1, input: 3500, cached: 2500, output: 360, reasoning: 120 },
     ]);
   });
 
