@@ -138,17 +138,6 @@ export class RequestsRepository {
     return missing.length;
   }
 
-  /** The newest `limit` entries, newest first; pass the last id seen as `beforeId` for the next page. */
-  recent(limit: number, beforeId?: number): RequestLogEntry[] {
-    const n = Math.max(0, Math.floor(limit));
-    const rows = (
-      beforeId === undefined
-        ? this.db.prepare('SELECT * FROM request_log ORDER BY id DESC LIMIT ?').all(n)
-        : this.db.prepare('SELECT * FROM request_log WHERE id < ? ORDER BY id DESC LIMIT ?').all(beforeId, n)
-    ) as RequestRow[];
-    return rows.map(toEntry);
-  }
-
   /**
    * The newest `limit` entries matching `filter` (by start time, then id), older than entry `beforeId` when
    * given. Every filter has an index ending in `started_at`, so a page reads about `limit` rows in index order.

@@ -171,7 +171,7 @@ describe('accounts', () => {
     expect(store.familyBlocks.list()).toEqual([]);
     expect(store.sticky.get('hash-1')).toBeNull();
     expect(store.responseOwners.owner('resp_1')).toBeNull();
-    expect(store.requests.recent(10)[0]?.accountId).toBeNull();
+    expect(store.requests.find({}, 10)[0]?.accountId).toBeNull();
   });
 });
 
@@ -235,20 +235,20 @@ describe('quota samples', () => {
 describe('request log', () => {
   it('inserts a batch, pages newest first, counts and prunes by age', () => {
     store.requests.insertMany(Array.from({ length: 50 }, (_, i) => logRow(1_000_000 + i * 1000)));
-    const page = store.requests.recent(20);
+    const page = store.requests.find({}, 20);
     expect(page).toHaveLength(20);
     expect(page[0]).toMatchObject({ startedAt: 1_049_000, stream: true, attempts: 1, cachedTokens: 800 });
-    const next = store.requests.recent(20, page.at(-1)?.id);
+    const next = store.requests.find({}, 20, page.at(-1)?.id);
     expect(next[0]?.startedAt).toBe(1_029_000);
     expect(store.requests.countSince(1_040_000)).toBe(10);
     expect(store.requests.prune(1_010_000)).toBe(10);
-    expect(store.requests.recent(100)).toHaveLength(40);
+    expect(store.requests.find({}, 100)).toHaveLength(40);
   });
 
   it('writes all or nothing', () => {
     const bad = { ...logRow(1), route: null } as unknown as RequestLogInput;
     expect(() => store.requests.insertMany([logRow(0), bad])).toThrow();
-    expect(store.requests.recent(10)).toEqual([]);
+    expect(store.requests.find({}, 10)).toEqual([]);
   });
 });
 

@@ -60,7 +60,7 @@ describe('write queue', () => {
     queue.push((s) => s.requests.insertMany([row(3)]));
     queue.flush();
     expect(errors).toHaveLength(1);
-    expect(store.requests.recent(10).map((r) => r.startedAt)).toEqual([3, 1]);
+    expect(store.requests.find({}, 10).map((r) => r.startedAt)).toEqual([3, 1]);
     queue.stop();
   });
 
