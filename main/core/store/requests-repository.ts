@@ -81,7 +81,7 @@ const FAILED_SQL =
 export class RequestsRepository {
   private readonly insertStmt: Database.Statement;
 
-  /** Filtered statements, prepared once per combination of filters used. */
+  /** The other statements, prepared once: the filtered ones per combination of filters used. */
   private readonly filtered = new Map<string, Database.Statement>();
 
   constructor(private readonly db: Database.Database) {
@@ -215,18 +215,18 @@ export class RequestsRepository {
   prune(olderThanMs: number): number {
     return this.db.transaction(() => {
       const hour = Math.floor(olderThanMs / 3_600_000) * 3600;
-      this.db.prepare('DELETE FROM usage_hourly WHERE hour < ?').run(hour);
-      this.db.prepare('DELETE FROM ttfb_hourly WHERE hour < ?').run(hour);
-      this.db.prepare('DELETE FROM conversation_hops WHERE at < ?').run(olderThanMs);
-      this.db.prepare('DELETE FROM conversations WHERE last_at < ?').run(olderThanMs);
-      return this.db.prepare('DELETE FROM request_log WHERE started_at < ?').run(olderThanMs).changes;
+      this.statement('DELETE FROM usage_hourly WHERE hour < ?').run(hour);
+      this.statement('DELETE FROM ttfb_hourly WHERE hour < ?').run(hour);
+      this.statement('DELETE FROM conversation_hops WHERE at < ?').run(olderThanMs);
+      this.statement('DELETE FROM conversations WHERE last_at < ?').run(olderThanMs);
+      return this.statement('DELETE FROM request_log WHERE started_at < ?').run(olderThanMs).changes;
     })();
   }
 
   /** How many requests started at or after `sinceMs` (epoch ms). */
   countSince(sinceMs: number): number {
     return (
-      this.db.prepare('SELECT count(*) AS n FROM request_log WHERE started_at >= ?').get(sinceMs) as {
+      this.statement('SELECT count(*) AS n FROM request_log WHERE started_at >= ?').get(sinceMs) as {
         n: number;
       }
     ).n;
