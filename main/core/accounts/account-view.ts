@@ -54,6 +54,8 @@ export function toAccountDto(
     planType: record.planType,
     status,
     routingPolicy: state?.routingPolicy ?? record.routingPolicy,
+    usageCap: { short: record.capShortPercent, long: record.capLongPercent },
+    priority: record.priority,
     resetAt: status === 'rate_limited' || status === 'quota_exceeded' ? (state?.resetAt ?? null) : null,
     quota: {
       primary: windowView(standard?.primary ?? null, now),

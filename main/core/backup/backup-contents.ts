@@ -24,6 +24,10 @@ export const backupAccountSchema = z.object({
   resetAt: epoch,
   blockedAt: epoch,
   routingPolicy: z.enum(ROUTING_POLICIES),
+  // Issue 12; absent in older backups, which restore without caps or priority.
+  capShortPercent: z.number().int().min(1).max(100).nullable().default(null),
+  capLongPercent: z.number().int().min(1).max(100).nullable().default(null),
+  priority: z.number().int().min(1).max(1000).nullable().default(null),
   tokens: z.object({
     idToken: z.string().nullable(),
     accessToken: z.string().min(1),

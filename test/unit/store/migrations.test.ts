@@ -32,6 +32,10 @@ function backups(): string[] {
   return readdirSync(env.dir).filter((name) => name.includes('.bak-v'));
 }
 
+/** The schema this build ends at, and the version a test's extra migration takes. */
+const N = MIGRATIONS.length;
+const NEXT = N + 1;
+
 describe('openStore migrations', () => {
   it('creates every table on a fresh file, in WAL mode with foreign keys on', () => {
     const store = env.open();
@@ -60,21 +64,21 @@ describe('openStore migrations', () => {
     );
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     const ledger = db.prepare('SELECT version, name, checksum, applied_at FROM schema_migrations').all();
-    expect(ledger).toEqual([
-      {
-        version: 1,
-        name: 'initial',
+    expect(ledger).toEqual(
+      MIGRATIONS.map((m) => ({
+        version: m.version,
+        name: m.name,
         checksum: expect.stringMatching(/^[0-9a-f]{64}$/),
         applied_at: env.clock.t,
-      },
-    ]);
+      })),
+    );
     db.close();
   });
 
   it('reopens idempotently without re-running migrations or taking backups', () => {
     env.open().close();
     const store = env.open();
-    expect(store.schemaVersion).toBe(1);
+    expect(store.schemaVersion).toBe(N);
     expect(store.registry.list()).toHaveLength(1);
     expect(backups()).toEqual([]);
   });
@@ -85,29 +89,29 @@ describe('openStore migrations', () => {
     first.close();
     env.clock.t += 60;
     const logs: string[] = [];
-    const store = env.open({ migrations: [...MIGRATIONS, extra(2)], log: (m) => logs.push(m) });
-    expect(store.schemaVersion).toBe(2);
+    const store = env.open({ migrations: [...MIGRATIONS, extra(NEXT)], log: (m) => logs.push(m) });
+    expect(store.schemaVersion).toBe(NEXT);
     const names = backups();
-    expect(names).toEqual(['codex-pool.sqlite.bak-v1-20260101T000100Z']);
+    expect(names).toEqual([`codex-pool.sqlite.bak-v${N}-20260101T000100Z`]);
     expect(logs.some((m) => m.includes('Backed up'))).toBe(true);
     const copy = new Database(`${env.dir}/${names[0]}`, { readonly: true });
     expect(copy.prepare('SELECT value FROM settings').get()).toEqual({ value: '"fill_first"' });
-    expect(copy.prepare('SELECT max(version) AS v FROM schema_migrations').get()).toEqual({ v: 1 });
+    expect(copy.prepare('SELECT max(version) AS v FROM schema_migrations').get()).toEqual({ v: N });
     copy.close();
   });
 
   it(`keeps only the ${BACKUPS_TO_KEEP} newest backups`, () => {
     env.open().close();
     const list = [...MIGRATIONS];
-    for (let v = 2; v <= 6; v += 1) {
+    for (let v = NEXT; v <= N + 5; v += 1) {
       env.clock.t += 3600;
       list.push(extra(v));
       env.open({ migrations: list }).close();
     }
     expect(backups().sort()).toEqual([
-      'codex-pool.sqlite.bak-v3-20260101T030000Z',
-      'codex-pool.sqlite.bak-v4-20260101T040000Z',
-      'codex-pool.sqlite.bak-v5-20260101T050000Z',
+      `codex-pool.sqlite.bak-v${N + 2}-20260101T030000Z`,
+      `codex-pool.sqlite.bak-v${N + 3}-20260101T040000Z`,
+      `codex-pool.sqlite.bak-v${N + 4}-20260101T050000Z`,
     ]);
   });
 
@@ -115,11 +119,11 @@ describe('openStore migrations', () => {
     const first = env.open();
     first.settings.set('k', 1);
     first.close();
-    const broken = extra(2, 'CREATE TABLE half_done (x INTEGER); INSERT INTO no_such_table VALUES (1);');
+    const broken = extra(NEXT, 'CREATE TABLE half_done (x INTEGER); INSERT INTO no_such_table VALUES (1);');
     const err = expectStoreError(() => env.open({ migrations: [...MIGRATIONS, broken] }), 'migration_failed');
-    expect(err.message).toContain('still at schema 1');
+    expect(err.message).toContain(`still at schema ${N}`);
     const store = env.open();
-    expect(store.schemaVersion).toBe(1);
+    expect(store.schemaVersion).toBe(N);
     expect(store.settings.getAll()).toEqual({ k: 1 });
     store.close();
     const db = new Database(env.path, { readonly: true });
@@ -165,18 +169,18 @@ describe('openStore migrations', () => {
   });
 
   it('refuses a database from a newer build and leaves it unchanged', () => {
-    env.open({ migrations: [...MIGRATIONS, extra(2)] }).close();
+    env.open({ migrations: [...MIGRATIONS, extra(NEXT)] }).close();
     const bytes = readFileSync(env.path);
     const err = expectStoreError(() => env.open(), 'newer_schema');
-    expect(err.message).toContain('schema 2 > 1');
+    expect(err.message).toContain(`schema ${NEXT} > ${N}`);
     expect(err.message).toContain('upgrade the app');
     expect(readFileSync(env.path).equals(bytes)).toBe(true);
   });
 
   it('refuses a database whose recorded migration differs from the code', () => {
-    env.open({ migrations: [...MIGRATIONS, extra(2)] }).close();
+    env.open({ migrations: [...MIGRATIONS, extra(NEXT)] }).close();
     expectStoreError(
-      () => env.open({ migrations: [...MIGRATIONS, extra(2, 'CREATE TABLE something_else (y TEXT)')] }),
+      () => env.open({ migrations: [...MIGRATIONS, extra(NEXT, 'CREATE TABLE something_else (y TEXT)')] }),
       'migration_mismatch',
     );
   });
