@@ -7,6 +7,7 @@ import { StatusBadge } from '../../components/StatusBadge';
 import { useUi } from '../../app/ui-store';
 import { POLICY_NAMES, formatAge, formatCountdown, planName } from '../../lib/format';
 import { accountName, accountsResource, patchAccount } from './accounts-data';
+import { AccountLimits } from './AccountLimits';
 import { QuotaBar } from './QuotaBar';
 import { AccountHistory } from '../history/AccountHistory';
 
@@ -127,6 +128,12 @@ export function AccountCard({ account, now }: AccountCardProps) {
       )}
 
       <AccountHistory account={account} name={name} />
+
+      <AccountLimits
+        account={account}
+        busy={busy !== null}
+        onSave={(change) => act('Set limits of', () => api.updateAccount(account.id, change))}
+      />
 
       <div className="account-actions">
         <label className="inline-field" htmlFor={policyId}>
