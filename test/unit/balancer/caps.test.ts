@@ -117,6 +117,21 @@ describe('usage caps', () => {
     expect(f.error.code).toBe('usage_limit_reached');
   });
 
+  it('a conversation mapped to a capped account rebinds (rule 3), unless M is burn_first (rule 4)', () => {
+    const sticky = cfg('usage_weighted', false, { stickySessions: true });
+    const a = acct('a', { P: 90, usageCap: { short: 80, long: null } });
+    const r = pick([a, acct('b')], { settings: sticky, request: { sticky: { mappedAccountId: 'a' } } });
+    expect([r.accountId, r.reason.sticky, r.reason.stickyRule, r.mapping.action]).toEqual([
+      'b',
+      'rebind',
+      3,
+      'set',
+    ]);
+    const burn = acct('a', { P: 90, usageCap: { short: 80, long: null }, routingPolicy: 'burn_first' });
+    const kept = pick([burn, acct('b')], { settings: sticky, request: { sticky: { mappedAccountId: 'a' } } });
+    expect([kept.accountId, kept.reason.stickyRule, kept.mapping.action]).toEqual(['b', 7, 'keep']);
+  });
+
   it('describes a weekly cap without a known reset', () => {
     expect(describeSkip({ kind: 'cap', window: 'long', capPercent: 90, until: null })).toBe(
       'usage cap 90 % of the weekly window',
