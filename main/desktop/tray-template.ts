@@ -2,10 +2,11 @@
  * The tray menu as data: a pure function of the pool's state, so every label and every click target is tested
  * without Electron. `tray.ts` hands the result to `Menu.buildFromTemplate` and does nothing else with it.
  */
-import type { AccountDto, ConnectClientStatus } from '../../shared/api';
+import type { AccountDto, ConnectClientStatus, PoolView } from '../../shared/api';
 import { ROUTING_STRATEGIES, type RoutingStrategy } from '../../shared/domain';
 import type { SecretBoxKind } from '../core/secrets';
-import { formatAge, formatCountdown, formatPercent } from './format';
+import { formatAge, formatCountdown, formatPercent, type ClockStyle } from './format';
+import { poolLine } from './pool-line';
 
 /**
  * A menu item, structurally a subset of Electron's `MenuItemConstructorOptions` (a `() => void` click is
@@ -26,7 +27,8 @@ export interface TrayMenuItem {
 export type TrayAccount = Pick<
   AccountDto,
   'id' | 'email' | 'label' | 'chatgptAccountId' | 'status' | 'resetAt' | 'quota'
->;
+> &
+  Partial<Pick<AccountDto, 'capped' | 'usageCap'>>;
 
 /** Everything the menu is built from. Times are epoch seconds. */
 export interface TrayState {
@@ -42,6 +44,10 @@ export interface TrayState {
   secretStorage: SecretBoxKind;
   /** Whether the app opens at login, or null where Electron cannot set it (Linux). */
   openAtLogin: boolean | null;
+  /** The pool view (`GET /api/pool`) for the pool line; absent when it could not be read. */
+  pool?: PoolView;
+  /** How clock times read; the system's unless pinned (tests). */
+  clock?: ClockStyle;
   /** Where the Codex CLI's config points; absent when it could not be read. */
   codex?: Pick<ConnectClientStatus, 'state' | 'canUndo' | 'profile'>;
 }
@@ -85,7 +91,11 @@ const MAX_NAME = 32;
 export function trayTemplate(state: TrayState, actions: TrayActions): TrayMenuItem[] {
   const items: TrayMenuItem[] = [];
   if (state.demo) items.push({ label: 'DEMO — simulated accounts, no real traffic', enabled: false });
-  items.push({ label: poolSummary(state.accounts), enabled: false });
+  items.push({
+    id: 'pool-line',
+    label: poolLine(state.pool, state.accounts, state.now, state.clock),
+    enabled: false,
+  });
   if (state.accounts.length === 0) {
     items.push({ label: 'No accounts yet — add one in the dashboard…', click: actions.openDashboard });
   }
@@ -180,12 +190,6 @@ function strategyMenu(state: TrayState, actions: TrayActions): TrayMenuItem {
   };
 }
 
-function poolSummary(accounts: readonly TrayAccount[]): string {
-  if (accounts.length === 0) return 'Codex Pool — no accounts';
-  const available = accounts.filter((a) => a.status === 'active').length;
-  return `Codex Pool — ${available} of ${accounts.length} account${accounts.length === 1 ? '' : 's'} available`;
-}
-
 /** The name a person recognises: the label, else the email, else the workspace id; long names are cut. */
 export function accountName(account: Pick<TrayAccount, 'label' | 'email' | 'chatgptAccountId'>): string {
   const name = account.label ?? account.email ?? account.chatgptAccountId;
@@ -204,7 +208,7 @@ function accountDetail(account: TrayAccount, now: number): string {
   const back = account.resetAt !== null ? ` · back in ${formatCountdown(account.resetAt, now)}` : '';
   switch (account.status) {
     case 'active':
-      return quotaText(account, now);
+      return account.capped ? cappedText(account.capped, now) : quotaText(account, now);
     case 'rate_limited':
       return `rate limited${back}`;
     case 'quota_exceeded':
@@ -243,6 +247,12 @@ function accountMenu(account: TrayAccount, now: number, actions: TrayActions): T
     submenu.push({ label: 'Sign in again in the dashboard…', click: actions.openDashboard });
   }
   return { id: `account:${account.id}`, label: accountLabel(account, now), type: 'submenu', submenu };
+}
+
+/** "past its 80% 5 h cap · back in 2h 5m": ours, not upstream's limit. */
+function cappedText(capped: NonNullable<AccountDto['capped']>, now: number): string {
+  const back = capped.until !== null ? ` · back in ${formatCountdown(capped.until, now)}` : '';
+  return `past its ${formatPercent(capped.capPercent)} ${capped.window === 'short' ? '5 h' : 'weekly'} cap${back}`;
 }
 
 function quotaText(account: TrayAccount, now: number): string {

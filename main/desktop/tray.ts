@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { clipboard, Menu, nativeImage, Tray, type NativeImage } from 'electron';
 import type { RoutingStrategy } from '../../shared/domain';
 import type { Core } from '../core/create-core';
+import { currentPoolView } from '../core/admin/pool-routes';
 import type { Logger } from '../core/log';
 import type { SecretBoxKind } from '../core/secrets';
 import type { LoginItem } from './login-item';
@@ -52,8 +53,20 @@ export function readTrayState(
     proxyUrl: core.url,
     secretStorage,
     openAtLogin,
+    ...poolView(core, now),
     ...codexStatus(core),
   };
+}
+
+/** The pool view the dashboard shows (forecast.ts); left out (the line says "no quota data") if it fails. */
+function poolView(core: Core, now: number): Pick<TrayState, 'pool'> {
+  // Passed as a variable, not a literal, so it fits whichever subset of these the route's helper reads.
+  const context = { pool: core.services.pool, store: core.store, now: () => now };
+  try {
+    return { pool: currentPoolView(context) };
+  } catch {
+    return {};
+  }
 }
 
 /** The Codex CLI's connection, for the tray; left out (no item) when the file cannot be read. */

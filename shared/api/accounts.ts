@@ -46,6 +46,13 @@ export const accountSchema = z.object({
   usageCap: usageCapSchema,
   /** Place in sequential_drain (1 first); null = after the numbered accounts. */
   priority: z.number().int().nullable(),
+  /**
+   * Set while a window is at or past its cap: the balancer routes nothing to the account until `until` (that
+   * window's reset, epoch s; null when unknown), though its status stays `active`.
+   */
+  capped: z
+    .object({ window: z.enum(['short', 'long']), capPercent: z.number(), until: z.number().nullable() })
+    .nullable(),
   /** Epoch seconds until which a rate-limited or exhausted account is out; null otherwise. */
   resetAt: z.number().nullable(),
   quota: accountQuotaSchema,

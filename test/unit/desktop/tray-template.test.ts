@@ -18,7 +18,7 @@ describe('trayTemplate', () => {
   it('shows every account with its 5 h and weekly quota and the age of the data', () => {
     const menu = trayTemplate(poolState(), recordingActions());
     expect(labels(menu).slice(0, 6)).toEqual([
-      'Codex Pool — 2 of 5 accounts available',
+      'Pool — no quota data yet',
       'alice@example.com — 5h 42% · wk 18% (updated 1m ago)',
       'Bob (Pro) — 5h 7% · wk 64% (updated just now)',
       'carol@example.com — quota used up · back in 3h 10m',

@@ -84,6 +84,13 @@ export function AccountCard({ account, now }: AccountCardProps) {
       {OUT_STATUSES.has(account.status) && account.resetAt !== null && (
         <p className="small">Back {formatCountdown(account.resetAt, now)}.</p>
       )}
+      {account.capped !== null && (
+        <p className="small" data-testid="account-capped">
+          Past its cap of {account.capped.capPercent} % of the{' '}
+          {account.capped.window === 'short' ? '5-hour' : 'weekly'} window: no requests
+          {account.capped.until !== null ? ` until it resets ${formatCountdown(account.capped.until, now)}` : ''}.
+        </p>
+      )}
       {account.lastError && (
         <p className="last-error small" data-testid="account-last-error">
           <strong>Last error:</strong> {account.lastError}
