@@ -105,6 +105,7 @@ export async function startDesktop(options: DesktopOptions = {}): Promise<Deskto
     assetsDir,
     platform,
     openDashboard: () => dashboard.show(),
+    openExternal: openExternalSafely,
     quit: () => app.quit(),
     log,
   });

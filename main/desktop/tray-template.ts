@@ -28,7 +28,7 @@ export type TrayAccount = Pick<
   AccountDto,
   'id' | 'email' | 'label' | 'chatgptAccountId' | 'status' | 'resetAt' | 'quota'
 > &
-  Partial<Pick<AccountDto, 'capped' | 'usageCap'>>;
+  Partial<Pick<AccountDto, 'capped' | 'usageCap' | 'resetCredits'>>;
 
 /** Everything the menu is built from. Times are epoch seconds. */
 export interface TrayState {
@@ -61,6 +61,10 @@ export interface TrayActions {
   resumeAll(): void;
   pauseAccount(id: string): void;
   resumeAccount(id: string): void;
+  /** Fetches the account's quota now (and its tokens when due). */
+  refreshAccount(id: string): void;
+  /** Starts the browser login; signing in as the same ChatGPT user updates this account. */
+  signIn(id: string): void;
   setOpenAtLogin(open: boolean): void;
   /** Points the Codex CLI's config.toml at the pool (backup kept beside it). */
   connectCodex(): void;
@@ -222,7 +226,10 @@ function accountDetail(account: TrayAccount, now: number): string {
   }
 }
 
-/** One account: the summary line, and on hover each window's use and reset, and pause or resume. */
+/**
+ * One account: the summary line, and on hover each window's use and reset, the reset credits, and what can be done
+ * with it: pause or resume, refresh, sign in again, copy the email.
+ */
 function accountMenu(account: TrayAccount, now: number, actions: TrayActions): TrayMenuItem {
   const { primary, secondary, recordedAt } = account.quota;
   const windowLine = (name: string, w: typeof primary): string =>
@@ -237,16 +244,36 @@ function accountMenu(account: TrayAccount, now: number, actions: TrayActions): T
       label: recordedAt === null ? 'No quota data yet' : `Updated ${formatAge(recordedAt, now)}`,
       enabled: false,
     },
-    { type: 'separator' },
   ];
-  if (PAUSABLE.has(account.status)) {
-    submenu.push({ label: 'Pause this account', click: () => actions.pauseAccount(account.id) });
-  } else if (account.status === 'paused') {
-    submenu.push({ label: 'Resume this account', click: () => actions.resumeAccount(account.id) });
-  } else if (account.status === 'reauth_required') {
-    submenu.push({ label: 'Sign in again in the dashboard…', click: actions.openDashboard });
+  const credits = account.resetCredits ?? null;
+  if (credits !== null) {
+    submenu.push({
+      label: `Reset credits: ${credits === 0 ? 'none' : `${credits} available`}`,
+      enabled: false,
+    });
   }
-  return { id: `account:${account.id}`, label: accountLabel(account, now), type: 'submenu', submenu };
+  submenu.push({ type: 'separator' });
+  const id = account.id;
+  if (PAUSABLE.has(account.status)) {
+    submenu.push({ id: `pause:${id}`, label: 'Pause this account', click: () => actions.pauseAccount(id) });
+  } else if (account.status === 'paused') {
+    submenu.push({
+      id: `resume:${id}`,
+      label: 'Resume this account',
+      click: () => actions.resumeAccount(id),
+    });
+  }
+  if (account.status === 'reauth_required' || account.status === 'deactivated') {
+    submenu.push({ id: `sign-in:${id}`, label: 'Sign in again…', click: () => actions.signIn(id) });
+  } else {
+    submenu.push({ id: `refresh:${id}`, label: 'Refresh quota', click: () => actions.refreshAccount(id) });
+    submenu.push({ id: `sign-in:${id}`, label: 'Sign in again…', click: () => actions.signIn(id) });
+  }
+  const email = account.email;
+  if (email !== null) {
+    submenu.push({ id: `copy-email:${id}`, label: 'Copy email', click: () => actions.copyText(email) });
+  }
+  return { id: `account:${id}`, label: accountLabel(account, now), type: 'submenu', submenu };
 }
 
 /** "past its 80% 5 h cap · back in 2h 5m": ours, not upstream's limit. */

@@ -23,6 +23,8 @@ export interface TrayDeps {
   assetsDir: string;
   platform: NodeJS.Platform;
   openDashboard: () => void;
+  /** Opens an https URL in the system browser (the sign-in page). */
+  openExternal: (url: string) => Promise<void>;
   quit: () => void;
   log: Logger;
 }
@@ -117,6 +119,22 @@ export function trayActions(deps: TrayDeps, refresh: () => void): TrayActions {
     resumeAccount(id) {
       act('resume', id);
       refresh();
+    },
+    refreshAccount(id) {
+      void core.services.poller
+        .pollAccount(id, { force: true })
+        .catch((err: unknown) => log.warn('could not refresh an account', { accountId: id, err }))
+        .finally(refresh);
+    },
+    signIn(id) {
+      // The browser login updates whichever pooled account the user signs in as; the dashboard shows the outcome.
+      void core.services.logins
+        .startBrowser()
+        .then((login) => deps.openExternal(login.authorizeUrl))
+        .catch((err: unknown) => {
+          log.warn('could not start a sign-in', { accountId: id, err });
+          deps.openDashboard();
+        });
     },
     setOpenAtLogin(open) {
       deps.loginItem.set(open);

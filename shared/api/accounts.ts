@@ -53,6 +53,8 @@ export const accountSchema = z.object({
   capped: z
     .object({ window: z.enum(['short', 'long']), capPercent: z.number(), until: z.number().nullable() })
     .nullable(),
+  /** Limit resets upstream says the account may still use (latest usage poll); null when unknown. */
+  resetCredits: z.number().int().nullable(),
   /** Epoch seconds until which a rate-limited or exhausted account is out; null otherwise. */
   resetAt: z.number().nullable(),
   quota: accountQuotaSchema,

@@ -40,6 +40,26 @@ describe('account limits on the card', () => {
     expect(errors).toEqual([]);
   });
 
+  it('shows a capped account and its reset credits', async () => {
+    pool = await startPool({
+      accounts: [{ email: 'a@example.com', planType: 'plus', usage: { primary: 85 }, resetCredits: 1 }],
+    });
+    const res = await pool.admin(`/api/accounts/${pool.ids[0]!}`, {
+      method: 'PATCH',
+      body: JSON.stringify({ usageCap: { short: 80 } }),
+    });
+    expect(res.status).toBe(200);
+    expect((await pool.admin(`/api/accounts/${pool.ids[0]!}/refresh`, { method: 'POST' })).status).toBe(200);
+    const { page, errors } = await signIn(browser(), pool.core);
+    const account = card(page, 'a@example.com');
+    await account.getByTestId('account-capped').waitFor();
+    expect(await account.getByTestId('account-capped').textContent()).toMatch(
+      /^Past its cap of 80 % of the 5-hour window: no requests until it resets in /,
+    );
+    expect(await account.getByTestId('reset-credits').textContent()).toBe('Reset credits: 1 available');
+    expect(errors).toEqual([]);
+  });
+
   it('says what is wrong with a cap above 100 and sends nothing', async () => {
     pool = await startPool({ accounts: [{ email: 'a@example.com', planType: 'plus' }] });
     const { page, errors } = await signIn(browser(), pool.core);

@@ -53,6 +53,7 @@ export class Account implements SimAccountView {
   readonly sessions: Session[] = [];
   costPerRequest: RequestCost;
   credits: Credits;
+  resetCredits: number;
   accessTokenTtl: number | undefined;
 
   constructor(
@@ -64,6 +65,7 @@ export class Account implements SimAccountView {
     const now = store.now();
     this.costPerRequest = init.costPerRequest ?? { ...DEFAULT_COST };
     this.credits = init.credits ?? { hasCredits: false, unlimited: false, balance: '0' };
+    this.resetCredits = init.resetCredits ?? 0;
     this.accessTokenTtl = init.accessTokenTtl;
     this.families.set(
       STANDARD_FAMILY,

@@ -64,6 +64,7 @@ export function toAccountDto(
     usageCap: { short: record.capShortPercent, long: record.capLongPercent },
     priority: record.priority,
     capped: cappedView(state, now),
+    resetCredits: standard?.resetCredits ?? null,
     resetAt: status === 'rate_limited' || status === 'quota_exceeded' ? (state?.resetAt ?? null) : null,
     quota: {
       primary: windowView(standard?.primary ?? null, now),

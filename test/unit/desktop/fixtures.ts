@@ -91,6 +91,8 @@ export function recordingActions(): { [K in keyof TrayActions]: Mock<TrayActions
     resumeAll: vi.fn<TrayActions['resumeAll']>(),
     pauseAccount: vi.fn<TrayActions['pauseAccount']>(),
     resumeAccount: vi.fn<TrayActions['resumeAccount']>(),
+    refreshAccount: vi.fn<TrayActions['refreshAccount']>(),
+    signIn: vi.fn<TrayActions['signIn']>(),
     setOpenAtLogin: vi.fn<TrayActions['setOpenAtLogin']>(),
     connectCodex: vi.fn<TrayActions['connectCodex']>(),
     disconnectCodex: vi.fn<TrayActions['disconnectCodex']>(),

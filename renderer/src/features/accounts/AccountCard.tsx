@@ -88,7 +88,10 @@ export function AccountCard({ account, now }: AccountCardProps) {
         <p className="small" data-testid="account-capped">
           Past its cap of {account.capped.capPercent} % of the{' '}
           {account.capped.window === 'short' ? '5-hour' : 'weekly'} window: no requests
-          {account.capped.until !== null ? ` until it resets ${formatCountdown(account.capped.until, now)}` : ''}.
+          {account.capped.until !== null
+            ? ` until it resets ${formatCountdown(account.capped.until, now)}`
+            : ''}
+          .
         </p>
       )}
       {account.lastError && (
@@ -106,6 +109,12 @@ export function AccountCard({ account, now }: AccountCardProps) {
           ? 'No quota data yet — refresh to fetch it.'
           : `Quota updated ${formatAge(quota.recordedAt, now)}${stale ? ' — may be out of date' : ''}`}
       </p>
+
+      {account.resetCredits !== null && (
+        <p className="small muted" data-testid="reset-credits">
+          Reset credits: {account.resetCredits === 0 ? 'none' : `${account.resetCredits} available`}
+        </p>
+      )}
 
       {quota.additional.length > 0 && (
         <section className="additional" aria-label="Additional limits">
