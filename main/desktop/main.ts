@@ -15,6 +15,7 @@ import { chooseSecretBox } from './secret-box';
 import { setupWindow, openExternalSafely, type DashboardWindow } from './window';
 import { setupNotifications, type Notifier } from './notifications';
 import { keyFileNotice } from './notification-template';
+import { poolLowThreshold } from './pool-watch';
 import { setupLoginItem } from './login-item';
 import { setupTray, type TrayController } from './tray';
 import { startupErrorMessage } from './startup-error';
@@ -97,7 +98,13 @@ export async function startDesktop(options: DesktopOptions = {}): Promise<Deskto
     ...(platform === 'darwin' ? {} : { icon: join(assetsDir, 'icon.png') }),
   });
   showWindow = () => dashboard.show();
-  const notifier = setupNotifications({ core, onClick: () => dashboard.show(), log });
+  const notifier = setupNotifications({
+    core,
+    onClick: () => dashboard.show(),
+    openExternal: openExternalSafely,
+    poolLowPercent: poolLowThreshold(env.CODEX_POOL_NOTIFY_POOL_LOW),
+    log,
+  });
   const tray = setupTray({
     core,
     secretStorage,
@@ -107,6 +114,7 @@ export async function startDesktop(options: DesktopOptions = {}): Promise<Deskto
     openDashboard: () => dashboard.show(),
     openExternal: openExternalSafely,
     quit: () => app.quit(),
+    onRefresh: () => notifier.checkPool(),
     log,
   });
   if (secretStorage === 'key-file') notifier.show(keyFileNotice());

@@ -7,11 +7,12 @@ import type { Logger } from '../core/log';
 import type { SecretBoxKind } from '../core/secrets';
 import type { LoginItem } from './login-item';
 import { trayIconFile, trayIconState, trayToolTip } from './tray-icon';
+import { menuShape, planMenuUpdate, type MenuShape } from './menu-update';
 import { trayTemplate, type TrayActions, type TrayState } from './tray-template';
 
 /** Coalesces bursts of core events (a request finishing updates quota, status and the log) into one rebuild. */
 export const TRAY_DEBOUNCE_MS = 250;
-/** Rebuilds the menu this often anyway, so "updated 3m ago" and countdowns stay true. */
+/** Recomputes the menu this often anyway, so "updated 3m ago" and countdowns stay true (rebuilt only on change). */
 export const TRAY_TICK_MS = 30_000;
 
 /** What the tray needs. */
@@ -26,6 +27,8 @@ export interface TrayDeps {
   /** Opens an https URL in the system browser (the sign-in page). */
   openExternal: (url: string) => Promise<void>;
   quit: () => void;
+  /** Called after every refresh (the notifier checks the pool then). */
+  onRefresh?: () => void;
   log: Logger;
 }
 
@@ -179,7 +182,11 @@ export function setupTray(deps: TrayDeps): TrayController {
   let shownIcon = initial;
   let disposed = false;
 
-  const refresh = (): void => {
+  let shown: { shape: MenuShape; builtAtMs: number } | null = null;
+  let later: NodeJS.Timeout | undefined;
+
+  /** Recomputes the menu and icon; `urgent` (a click's outcome) skips the label throttle (menu-update.ts). */
+  const update = (urgent: boolean): void => {
     if (disposed) return;
     try {
       const state = readTrayState(
@@ -188,17 +195,33 @@ export function setupTray(deps: TrayDeps): TrayController {
         deps.loginItem.get(),
         Math.floor(Date.now() / 1000),
       );
-      tray.setContextMenu(Menu.buildFromTemplate(trayTemplate(state, actions)));
+      const template = trayTemplate(state, actions);
+      const shape = menuShape(template);
+      const plan = planMenuUpdate(shown, shape, Date.now(), urgent);
+      if (plan.kind === 'build') {
+        tray.setContextMenu(Menu.buildFromTemplate(template));
+        shown = { shape, builtAtMs: Date.now() };
+        if (later !== undefined) clearTimeout(later);
+        later = undefined;
+      } else if (plan.kind === 'later' && later === undefined) {
+        later = setTimeout(() => {
+          later = undefined;
+          update(false);
+        }, plan.inMs);
+      }
+      // The icon and tooltip are cheap and never close the menu: they follow every refresh.
       const iconState = trayIconState(state.accounts);
       if (iconState !== shownIcon) {
         tray.setImage(icon(trayIconFile(iconState, deps.platform)));
         shownIcon = iconState;
       }
       tray.setToolTip(trayToolTip(iconState, state.demo));
+      deps.onRefresh?.();
     } catch (err) {
       log.error('could not update the tray menu', { err });
     }
   };
+  const refresh = (): void => update(true);
   const actions = trayActions(deps, refresh);
 
   let pending: NodeJS.Timeout | undefined;
@@ -206,13 +229,13 @@ export function setupTray(deps: TrayDeps): TrayController {
     if (pending !== undefined || disposed) return;
     pending = setTimeout(() => {
       pending = undefined;
-      refresh();
+      update(false);
     }, TRAY_DEBOUNCE_MS);
   };
   const unsubscribe = core.services.events.subscribe((event) => {
     if (event.type !== 'request') schedule(); // quota and status changes come as their own events
   });
-  const tick = setInterval(refresh, TRAY_TICK_MS);
+  const tick = setInterval(() => update(false), TRAY_TICK_MS);
   tick.unref();
   // Windows users expect a left click on the tray icon to open the app; macOS and Linux open the menu.
   if (deps.platform === 'win32') tray.on('click', deps.openDashboard);
@@ -225,6 +248,7 @@ export function setupTray(deps: TrayDeps): TrayController {
       unsubscribe();
       clearInterval(tick);
       if (pending !== undefined) clearTimeout(pending);
+      if (later !== undefined) clearTimeout(later);
       tray.destroy();
     },
   };
