@@ -90,7 +90,7 @@ export async function startDesktop(options: DesktopOptions = {}): Promise<Deskto
   }
 
   const assetsDir = join(app.getAppPath(), 'assets');
-  const loginItem = setupLoginItem(platform);
+  const loginItem = setupLoginItem(platform, env);
   const dashboard = setupWindow({
     core,
     dev: !app.isPackaged,
