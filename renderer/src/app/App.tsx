@@ -17,6 +17,7 @@ import { SignedOut } from './SignedOut';
 import { SignOutButton } from './SignOutButton';
 import { Tabs } from './Tabs';
 import { useUi, type Tab } from './ui-store';
+import { ThemeSwitch } from '../components/ThemeSwitch';
 
 const STREAM_LABELS = {
   connecting: 'Connecting…',
@@ -57,6 +58,7 @@ function Dashboard() {
           <span className="dot" aria-hidden="true" />
           {STREAM_LABELS[stream]}
         </span>
+        <ThemeSwitch />
         <SignOutButton />
       </header>
       <Tabs />
