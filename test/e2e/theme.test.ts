@@ -13,10 +13,11 @@ const browser = useBrowser(async () => {
 const LIGHT = 'rgb(245, 246, 248)';
 const DARK = 'rgb(20, 22, 26)';
 
+// Expressions run in the page (this tsconfig has no DOM types).
 const background = (page: Page): Promise<string> =>
-  page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+  page.evaluate<string>('getComputedStyle(document.documentElement).backgroundColor');
 const cardText = (page: Page): Promise<string> =>
-  page.evaluate(() => getComputedStyle(document.querySelector('.card') ?? document.body).color);
+  page.evaluate<string>("getComputedStyle(document.querySelector('.card') ?? document.body).color");
 
 describe('appearance', () => {
   it('follows the OS, lets the user pin light or dark, and keeps the choice across a reload', async () => {
