@@ -26,7 +26,9 @@ function familyLabel(
 /** The cap that holds the account out right now, as the balancer judges it. */
 function cappedView(state: AccountState | undefined, now: number): AccountDto['capped'] {
   const skip = state === undefined ? null : capSkip(state, now);
-  return skip?.kind === 'cap' ? { window: skip.window, capPercent: skip.capPercent, until: skip.until } : null;
+  return skip?.kind === 'cap'
+    ? { window: skip.window, capPercent: skip.capPercent, until: skip.until }
+    : null;
 }
 
 /**
