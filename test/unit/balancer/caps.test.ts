@@ -58,9 +58,11 @@ describe('usage caps', () => {
       status: 429,
       code: 'usage_limit_reached',
       type: 'usage_limit_reached',
-      message: 'Every account has reached its usage cap. Try again in 300s',
+      message: expect.stringMatching(
+        /^Every account has reached its usage cap\. Try again at \d\d:\d\d \(in 10 min\)\.$/,
+      ),
       resetsAt: T + 600,
-      retryAfter: 300,
+      retryAfter: 600,
     });
   });
 
@@ -78,7 +80,9 @@ describe('usage caps', () => {
       { settings: usageWeighted },
     );
     expect(f.error.status).toBe(429);
-    expect(f.error.message).toBe('Rate limit exceeded. Try again in 60s');
+    expect(f.error.message).toMatch(
+      /^Every account has reached its usage limit\. Try again at \d\d:\d\d \(in 60 s\)\.$/,
+    );
   });
 
   it('is not rescued by the backoff fallback, but counts as exhausted for it', () => {
