@@ -65,7 +65,9 @@ describe('usage caps through the proxy', () => {
     expect(refused.res.status).toBe(429);
     expect(refused.json?.error).toMatchObject({
       code: 'usage_limit_reached',
-      message: expect.stringMatching(/^Every account has reached its usage cap\. Try again in \d+s$/),
+      message: expect.stringMatching(
+        /^Every account has reached its usage cap\. Try again at \d\d:\d\d \(in .+\)\.$/,
+      ),
     });
     expect(refused.res.headers.get('retry-after')).toMatch(/^\d+$/);
     expect(posts(pool)).toEqual([]);
