@@ -16,6 +16,8 @@ import { setupWindow, openExternalSafely, type DashboardWindow } from './window'
 import { setupNotifications, type Notifier } from './notifications';
 import { keyFileNotice } from './notification-template';
 import { poolLowThreshold } from './pool-watch';
+import { setupUpdater } from './updater';
+import { readVersion } from '../core/version';
 import { setupLoginItem } from './login-item';
 import { setupTray, type TrayController } from './tray';
 import { startupErrorMessage } from './startup-error';
@@ -105,6 +107,20 @@ export async function startDesktop(options: DesktopOptions = {}): Promise<Deskto
     poolLowPercent: poolLowThreshold(env.CODEX_POOL_NOTIFY_POOL_LOW),
     log,
   });
+  // The updater refreshes the tray, which shows the updater: bound once both exist.
+  let refreshTray = (): void => {};
+  const updater = setupUpdater({
+    build: {
+      packaged: app.isPackaged,
+      demo: core.config.demo,
+      platform,
+      appImage: env.APPIMAGE !== undefined,
+      version: readVersion(),
+    },
+    notify: (notice) => notifier.notify(notice),
+    onChange: () => refreshTray(),
+    log,
+  });
   const tray = setupTray({
     core,
     secretStorage,
@@ -115,10 +131,12 @@ export async function startDesktop(options: DesktopOptions = {}): Promise<Deskto
     openExternal: openExternalSafely,
     quit: () => app.quit(),
     onRefresh: () => notifier.checkPool(),
+    updater,
     log,
   });
+  refreshTray = tray.refresh;
   if (secretStorage === 'key-file') notifier.show(keyFileNotice());
-  const shutdown = setupQuit(core, [tray.dispose, notifier.dispose], log);
+  const shutdown = setupQuit(core, [tray.dispose, notifier.dispose, updater.dispose], log);
   if (showWhenReady || !loginItem.openedAtLogin(argv)) dashboard.show();
   else app.dock?.hide(); // macOS: a login launch lives in the menu bar only
   return { core, window: dashboard, tray, notifier, secretStorage, shutdown };

@@ -12,7 +12,10 @@ import { poolNotices, poolSignals, type PoolSignals } from './pool-watch';
 
 /** Shows desktop notifications for the core's account events. */
 export interface Notifier {
+  /** Shows a notice now, whatever the coalescer would say (start-up warnings). */
   show(notice: DesktopNotice): void;
+  /** Offers a notice from another part of the shell (the updater) to the coalescer. */
+  notify(notice: DesktopNotice): void;
   /** Re-reads the pool for pool-wide notices (the tray calls it on its refresh). */
   checkPool(): void;
   /** Stops listening to the core. */
@@ -126,6 +129,8 @@ export function setupNotifications(deps: NotificationDeps): Notifier {
   });
   return {
     show: display,
+    // Not about an account, and not a consequence of the user's pool actions: keyed apart from both.
+    notify: (notice) => feed({ type: 'notice', notice, accountId: 'app', at: now() }),
     checkPool,
     dispose() {
       unsubscribe();

@@ -48,6 +48,8 @@ export interface TrayState {
   pool?: PoolView;
   /** How clock times read; the system's unless pinned (tests). */
   clock?: ClockStyle;
+  /** The updater's tray item; absent when there is no updater. */
+  update?: { label: string; enabled: boolean };
   /** Where the Codex CLI's config points; absent when it could not be read. */
   codex?: Pick<ConnectClientStatus, 'state' | 'canUndo' | 'profile'>;
 }
@@ -70,6 +72,8 @@ export interface TrayActions {
   connectCodex(): void;
   /** Undoes that: the exact previous bytes. */
   disconnectCodex(): void;
+  /** Checks for an update now, or restarts into one that is ready. */
+  checkForUpdates(): void;
   quit(): void;
 }
 
@@ -138,7 +142,16 @@ export function trayTemplate(state: TrayState, actions: TrayActions): TrayMenuIt
       { id: 'key-file-notice', label: `⚠ ${KEY_FILE_NOTICE}`, enabled: false },
     );
   }
-  items.push({ type: 'separator' }, { label: 'Quit Codex Pool', click: actions.quit });
+  items.push({ type: 'separator' });
+  if (state.update) {
+    items.push({
+      id: 'check-updates',
+      label: state.update.label,
+      enabled: state.update.enabled,
+      click: actions.checkForUpdates,
+    });
+  }
+  items.push({ label: 'Quit Codex Pool', click: actions.quit });
   return items;
 }
 

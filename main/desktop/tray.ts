@@ -27,6 +27,8 @@ export interface TrayDeps {
   /** Opens an https URL in the system browser (the sign-in page). */
   openExternal: (url: string) => Promise<void>;
   quit: () => void;
+  /** The updater's tray item (view and click); absent, no item. */
+  updater?: { view(): { trayLabel: string; trayEnabled: boolean }; click(): void };
   /** Called after every refresh (the notifier checks the pool then). */
   onRefresh?: () => void;
   log: Logger;
@@ -45,6 +47,7 @@ export function readTrayState(
   secretStorage: SecretBoxKind,
   openAtLogin: boolean | null,
   now: number,
+  updater?: TrayDeps['updater'],
 ): TrayState {
   const settings = core.services.settings.get();
   const accounts = core.services.accounts.list();
@@ -60,6 +63,7 @@ export function readTrayState(
     openAtLogin,
     ...poolView(core, now),
     ...codexStatus(core),
+    ...(updater ? { update: { label: updater.view().trayLabel, enabled: updater.view().trayEnabled } } : {}),
   };
 }
 
@@ -166,6 +170,10 @@ export function trayActions(deps: TrayDeps, refresh: () => void): TrayActions {
       }
       refresh();
     },
+    checkForUpdates() {
+      deps.updater?.click();
+      refresh();
+    },
     quit: deps.quit,
   };
 }
@@ -194,6 +202,7 @@ export function setupTray(deps: TrayDeps): TrayController {
         deps.secretStorage,
         deps.loginItem.get(),
         Math.floor(Date.now() / 1000),
+        deps.updater,
       );
       const template = trayTemplate(state, actions);
       const shape = menuShape(template);
