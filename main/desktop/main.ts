@@ -15,7 +15,6 @@ import { chooseSecretBox } from './secret-box';
 import { setupWindow, openExternalSafely, type DashboardWindow } from './window';
 import { setupNotifications, type Notifier } from './notifications';
 import { keyFileNotice } from './notification-template';
-import { poolLowThreshold } from './pool-watch';
 import { setupUpdater } from './updater';
 import { readVersion } from '../core/version';
 import { setupLoginItem } from './login-item';
@@ -104,7 +103,6 @@ export async function startDesktop(options: DesktopOptions = {}): Promise<Deskto
     core,
     onClick: () => dashboard.show(),
     openExternal: openExternalSafely,
-    poolLowPercent: poolLowThreshold(env.CODEX_POOL_NOTIFY_POOL_LOW),
     log,
   });
   // The updater refreshes the tray, which shows the updater: bound once both exist.

@@ -29,8 +29,6 @@ export interface NotificationDeps {
   onClick: () => void;
   /** Opens the sign-in page in the system browser (the Sign in action). */
   openExternal?: (url: string) => Promise<void>;
-  /** "Pool low" threshold in percent; null = off (pool-watch.ts `poolLowThreshold`). */
-  poolLowPercent?: number | null;
   log: Logger;
   now?: () => number;
 }
@@ -106,7 +104,8 @@ export function setupNotifications(deps: NotificationDeps): Notifier {
   const checkPool = (): void => {
     try {
       const t = now();
-      const next = poolSignals(core.services.accounts.list(), t, deps.poolLowPercent ?? null);
+      const lowPercent = core.services.settings.get().notifyPoolLowPercent;
+      const next = poolSignals(core.services.accounts.list(), t, lowPercent);
       for (const p of poolNotices(signals, next, t)) {
         feed({ type: 'notice', notice: p.notice, accountId: p.accountId, at: t });
       }

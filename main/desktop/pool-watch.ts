@@ -9,21 +9,6 @@ import { canServe, poolBackAt } from './pool-line';
 import { accountName, type TrayAccount } from './tray-template';
 import type { DesktopNotice } from './notification-template';
 
-/** Default "pool low" threshold: every account that can serve has a window at least this full. */
-export const DEFAULT_POOL_LOW_PERCENT = 90;
-
-/**
- * The threshold from `CODEX_POOL_NOTIFY_POOL_LOW`: unset → 90, `off` / `0` → no pool-low notices, a whole
- * percentage 1–100 → that; anything else falls back to the default rather than silencing the notice.
- */
-export function poolLowThreshold(value: string | undefined): number | null {
-  if (value === undefined || value.trim() === '') return DEFAULT_POOL_LOW_PERCENT;
-  const v = value.trim().toLowerCase();
-  if (v === 'off' || v === '0' || v === 'false') return null;
-  const n = Number(v);
-  return Number.isInteger(n) && n >= 1 && n <= 100 ? n : DEFAULT_POOL_LOW_PERCENT;
-}
-
 /** What the pool-wide notices depend on, at one moment. */
 export interface PoolSignals {
   /** No routable account can serve; with the time the first is back (null = unknown). */

@@ -48,6 +48,8 @@ export interface TrayState {
   pool?: PoolView;
   /** How clock times read; the system's unless pinned (tests). */
   clock?: ClockStyle;
+  /** The pool-low notice threshold (settings), null = off. */
+  notifyPoolLowPercent?: number | null;
   /** The updater's tray item; absent when there is no updater. */
   update?: { label: string; enabled: boolean };
   /** Where the Codex CLI's config points; absent when it could not be read. */
@@ -72,6 +74,8 @@ export interface TrayActions {
   connectCodex(): void;
   /** Undoes that: the exact previous bytes. */
   disconnectCodex(): void;
+  /** Sets the pool-low notice threshold; null turns it off. */
+  setNotifyPoolLow(percent: number | null): void;
   /** Checks for an update now, or restarts into one that is ready. */
   checkForUpdates(): void;
   quit(): void;
@@ -126,6 +130,7 @@ export function trayTemplate(state: TrayState, actions: TrayActions): TrayMenuIt
   const anyPaused = state.accounts.some((a) => a.status === 'paused');
   if (anyPausable) items.push({ id: 'pause-all', label: 'Pause all accounts', click: actions.pauseAll });
   if (anyPaused) items.push({ id: 'resume-all', label: 'Resume all accounts', click: actions.resumeAll });
+  if (state.notifyPoolLowPercent !== undefined) items.push(poolLowMenu(state.notifyPoolLowPercent, actions));
   if (state.openAtLogin !== null) {
     const open = state.openAtLogin;
     items.push({
@@ -178,6 +183,32 @@ function codexItem(state: TrayState, actions: TrayActions): TrayMenuItem | null 
     id: 'codex-connected',
     label: codex.profile ? 'Codex CLI uses the pool (profile codex-pool)' : 'Codex CLI uses the pool',
     enabled: false,
+  };
+}
+
+/** The thresholds the tray offers; the dashboard API takes any whole percentage from 50 to 100. */
+const POOL_LOW_CHOICES: readonly (number | null)[] = [80, 90, 95, null];
+
+/** "Notify when the pool is low: 90%" with Off and a few thresholds as radio items. */
+function poolLowMenu(current: number | null, actions: TrayActions): TrayMenuItem {
+  const choices =
+    current === null || POOL_LOW_CHOICES.includes(current)
+      ? POOL_LOW_CHOICES
+      : [current, ...POOL_LOW_CHOICES];
+  const name = (p: number | null): string => (p === null ? 'Off' : `At ${formatPercent(p)}`);
+  return {
+    id: 'notify-pool-low',
+    label: `Notify when the pool is low: ${current === null ? 'off' : formatPercent(current)}`,
+    type: 'submenu',
+    submenu: choices.map((p) => ({
+      id: `notify-pool-low:${p ?? 'off'}`,
+      label: name(p),
+      type: 'radio' as const,
+      checked: p === current,
+      click: () => {
+        if (p !== current) actions.setNotifyPoolLow(p);
+      },
+    })),
   };
 }
 

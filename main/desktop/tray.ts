@@ -56,6 +56,7 @@ export function readTrayState(
     now,
     accounts,
     strategy: settings.routingStrategy,
+    notifyPoolLowPercent: settings.notifyPoolLowPercent,
     pinnedAccountId: pinned !== null && accounts.some((a) => a.id === pinned) ? pinned : null,
     demo: core.config.demo,
     proxyUrl: core.url,
@@ -168,6 +169,10 @@ export function trayActions(deps: TrayDeps, refresh: () => void): TrayActions {
         log.warn('could not disconnect the Codex CLI', { err });
         deps.openDashboard();
       }
+      refresh();
+    },
+    setNotifyPoolLow(percent) {
+      core.services.settings.update({ notifyPoolLowPercent: percent });
       refresh();
     },
     checkForUpdates() {

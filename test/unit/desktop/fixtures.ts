@@ -96,6 +96,7 @@ export function recordingActions(): { [K in keyof TrayActions]: Mock<TrayActions
     setOpenAtLogin: vi.fn<TrayActions['setOpenAtLogin']>(),
     connectCodex: vi.fn<TrayActions['connectCodex']>(),
     disconnectCodex: vi.fn<TrayActions['disconnectCodex']>(),
+    setNotifyPoolLow: vi.fn<TrayActions['setNotifyPoolLow']>(),
     checkForUpdates: vi.fn<TrayActions['checkForUpdates']>(),
     quit: vi.fn<TrayActions['quit']>(),
   };

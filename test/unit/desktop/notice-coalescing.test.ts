@@ -9,7 +9,7 @@ import {
   type CoalescerEvent,
 } from '../../../main/desktop/notice-coalescer';
 import type { DesktopNotice } from '../../../main/desktop/notification-template';
-import { poolNotices, poolSignals, poolLowThreshold } from '../../../main/desktop/pool-watch';
+import { poolNotices, poolSignals } from '../../../main/desktop/pool-watch';
 import type { TrayAccount } from '../../../main/desktop/tray-template';
 import { NOW, poolAccounts } from './fixtures';
 
@@ -171,17 +171,5 @@ describe('pool notices', () => {
     });
     // Not for an account that can serve anyway.
     expect(poolNotices(before, poolSignals([{ ...alice, resetCredits: 3 }, bob], NOW, 90), NOW)).toEqual([]);
-  });
-
-  it.each([
-    [undefined, 90],
-    ['', 90],
-    ['off', null],
-    ['0', null],
-    ['75', 75],
-    ['150', 90],
-    ['lots', 90],
-  ])('CODEX_POOL_NOTIFY_POOL_LOW=%s → %s', (value, threshold) => {
-    expect(poolLowThreshold(value)).toBe(threshold);
   });
 });

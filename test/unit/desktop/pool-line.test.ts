@@ -154,3 +154,27 @@ describe('the tray menu', () => {
     );
   });
 });
+
+describe('the pool-low notice in the tray', () => {
+  it('shows the threshold and switches it, or turns it off, in one click', () => {
+    const actions = recordingActions();
+    const menu = trayTemplate(poolState({ notifyPoolLowPercent: 90 }), actions);
+    const item = findMenuItem(menu, 'notify-pool-low')!;
+    expect(item.label).toBe('Notify when the pool is low: 90%');
+    expect(item.submenu!.map((i) => [i.label, i.checked])).toEqual([
+      ['At 80%', false],
+      ['At 90%', true],
+      ['At 95%', false],
+      ['Off', false],
+    ]);
+    findMenuItem(menu, 'notify-pool-low:off')!.click!();
+    expect(actions.setNotifyPoolLow).toHaveBeenCalledWith(null);
+    findMenuItem(menu, 'notify-pool-low:90')!.click!(); // already set: nothing to do
+    expect(actions.setNotifyPoolLow).toHaveBeenCalledTimes(1);
+    const custom = findMenuItem(
+      trayTemplate(poolState({ notifyPoolLowPercent: 70 }), actions),
+      'notify-pool-low',
+    )!;
+    expect(custom.submenu![0]).toMatchObject({ label: 'At 70%', checked: true });
+  });
+});
