@@ -1,10 +1,17 @@
 // Builds the Electron main process: main/desktop/entry.ts and the core it imports, bundled into one ES module
 // at dist/main/main.js (package.json "main"). Electron provides `electron`; better-sqlite3 is a native module
-// rebuilt for Electron at packaging time, so both stay external. Everything else (zod, undici) is bundled.
+// rebuilt for Electron at packaging time, so both stay external; electron-updater is loaded from node_modules only by a
+// packaged build (main/desktop/updater.ts). Everything else (zod, undici) is bundled.
 import { builtinModules } from 'node:module';
 import { defineConfig } from 'vite';
 
-const external = ['electron', 'better-sqlite3', ...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
+const external = [
+  'electron',
+  'better-sqlite3',
+  'electron-updater',
+  ...builtinModules,
+  ...builtinModules.map((m) => `node:${m}`),
+];
 
 export default defineConfig({
   publicDir: false,
@@ -23,5 +30,5 @@ export default defineConfig({
       output: { format: 'es', entryFileNames: 'main.js' },
     },
   },
-  ssr: { noExternal: true, external: ['electron', 'better-sqlite3'] },
+  ssr: { noExternal: true, external: ['electron', 'better-sqlite3', 'electron-updater'] },
 });

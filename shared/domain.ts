@@ -70,6 +70,11 @@ export interface UsageSample {
   primary: UsageWindow | null;
   secondary: UsageWindow | null;
   credits?: Credits | null;
+  /**
+   * Standard family only: `rate_limit_reset_credits.available_count` of the usage endpoint, the limit resets the
+   * account may still use. Kept in memory from the latest poll, not stored.
+   */
+  resetCredits?: number | null;
   /** Upstream display name of the family when it sent one (e.g. `GPT-5.3-Codex-Spark`). */
   limitName?: string | null;
   /** Epoch seconds when the sample was taken. */

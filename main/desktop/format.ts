@@ -26,3 +26,28 @@ export function formatCountdown(at: number, now: number): string {
   const days = Math.floor(hours / 24);
   return hours % 24 === 0 ? `${days}d` : `${days}d ${hours % 24}h`;
 }
+
+/** How the user reads clock times; both default to the system's. Tests pin them. */
+export interface ClockStyle {
+  locale?: string;
+  timeZone?: string;
+}
+
+/**
+ * Wall-clock time of `at`: "14:05" when it is today in the user's time zone, "Thu 14:00" within the week ahead,
+ * else "12 Dec 14:00". 24-hour or 12-hour as the locale writes it.
+ */
+export function formatClock(at: number, now: number, style: ClockStyle = {}): string {
+  const zone = style.timeZone === undefined ? {} : { timeZone: style.timeZone };
+  const day = new Intl.DateTimeFormat(style.locale, { ...zone, dateStyle: 'short' });
+  const time = new Intl.DateTimeFormat(style.locale, { ...zone, hour: '2-digit', minute: '2-digit' }).format(
+    at * 1000,
+  );
+  if (day.format(at * 1000) === day.format(now * 1000)) return time;
+  const within = at - now < 6 * 86_400;
+  const date = new Intl.DateTimeFormat(
+    style.locale,
+    within ? { ...zone, weekday: 'short' } : { ...zone, day: 'numeric', month: 'short' },
+  ).format(at * 1000);
+  return `${date} ${time}`;
+}

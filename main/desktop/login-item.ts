@@ -1,9 +1,10 @@
 import { app } from 'electron';
+import { xdgAutostart } from './xdg-autostart';
 
 /** The argument a login launch carries on Windows, so the app starts in the tray without a window. */
 export const HIDDEN_ARG = '--hidden';
 
-/** Electron sets login items on macOS and Windows only; Linux desktops use autostart files it does not write. */
+/** Electron sets login items on macOS and Windows only; on Linux the app writes an XDG autostart file itself. */
 export function loginItemSupported(platform: NodeJS.Platform): boolean {
   return platform === 'darwin' || platform === 'win32';
 }
@@ -23,7 +24,19 @@ export interface LoginItem {
 }
 
 /** The login item of this platform. */
-export function setupLoginItem(platform: NodeJS.Platform = process.platform): LoginItem {
+export function setupLoginItem(
+  platform: NodeJS.Platform = process.platform,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): LoginItem {
+  if (platform === 'linux') {
+    // A login launch starts hidden in the tray, like the Windows entry's argument says there.
+    const entry = xdgAutostart({ env, execPath: process.execPath, args: [HIDDEN_ARG] });
+    return {
+      get: () => entry.enabled(),
+      set: (open) => entry.set(open),
+      openedAtLogin: (argv) => startedHidden(argv, false),
+    };
+  }
   const supported = loginItemSupported(platform);
   // Windows keys the entry by its arguments: read it back with the same ones it was written with.
   const args = platform === 'win32' ? [HIDDEN_ARG] : [];

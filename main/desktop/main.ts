@@ -15,6 +15,8 @@ import { chooseSecretBox } from './secret-box';
 import { setupWindow, openExternalSafely, type DashboardWindow } from './window';
 import { setupNotifications, type Notifier } from './notifications';
 import { keyFileNotice } from './notification-template';
+import { setupUpdater } from './updater';
+import { readVersion } from '../core/version';
 import { setupLoginItem } from './login-item';
 import { setupTray, type TrayController } from './tray';
 import { startupErrorMessage } from './startup-error';
@@ -89,7 +91,7 @@ export async function startDesktop(options: DesktopOptions = {}): Promise<Deskto
   }
 
   const assetsDir = join(app.getAppPath(), 'assets');
-  const loginItem = setupLoginItem(platform);
+  const loginItem = setupLoginItem(platform, env);
   const dashboard = setupWindow({
     core,
     dev: !app.isPackaged,
@@ -97,7 +99,26 @@ export async function startDesktop(options: DesktopOptions = {}): Promise<Deskto
     ...(platform === 'darwin' ? {} : { icon: join(assetsDir, 'icon.png') }),
   });
   showWindow = () => dashboard.show();
-  const notifier = setupNotifications({ core, onClick: () => dashboard.show(), log });
+  const notifier = setupNotifications({
+    core,
+    onClick: () => dashboard.show(),
+    openExternal: openExternalSafely,
+    log,
+  });
+  // The updater refreshes the tray, which shows the updater: bound once both exist.
+  let refreshTray = (): void => {};
+  const updater = setupUpdater({
+    build: {
+      packaged: app.isPackaged,
+      demo: core.config.demo,
+      platform,
+      appImage: env.APPIMAGE !== undefined,
+      version: readVersion(),
+    },
+    notify: (notice) => notifier.notify(notice),
+    onChange: () => refreshTray(),
+    log,
+  });
   const tray = setupTray({
     core,
     secretStorage,
@@ -105,11 +126,15 @@ export async function startDesktop(options: DesktopOptions = {}): Promise<Deskto
     assetsDir,
     platform,
     openDashboard: () => dashboard.show(),
+    openExternal: openExternalSafely,
     quit: () => app.quit(),
+    onRefresh: () => notifier.checkPool(),
+    updater,
     log,
   });
+  refreshTray = tray.refresh;
   if (secretStorage === 'key-file') notifier.show(keyFileNotice());
-  const shutdown = setupQuit(core, [tray.dispose, notifier.dispose], log);
+  const shutdown = setupQuit(core, [tray.dispose, notifier.dispose, updater.dispose], log);
   if (showWhenReady || !loginItem.openedAtLogin(argv)) dashboard.show();
   else app.dock?.hide(); // macOS: a login launch lives in the menu bar only
   return { core, window: dashboard, tray, notifier, secretStorage, shutdown };

@@ -7,10 +7,19 @@ import { redactSecrets } from '../core/log';
 import { formatCountdown } from './format';
 import { accountName, type TrayAccount } from './tray-template';
 
+/** What a notice's button (or, where the OS has no buttons, a click) does. */
+export type NoticeAction =
+  { kind: 'sign_in'; accountId: string; label: string } | { kind: 'open_dashboard'; label: string };
+
 /** A notification to show. */
 export interface DesktopNotice {
   title: string;
   body: string;
+  /** What it is about, for coalescing: one notice per cause per period (notice-coalescer.ts). */
+  cause?: string;
+  /** The stretch of time the cause holds for (a reset time, a status episode). */
+  period?: string;
+  action?: NoticeAction;
 }
 
 /** The account as notifications need it (null when it was deleted meanwhile). */
@@ -35,17 +44,32 @@ export function notificationFor(
       return {
         title: `${name} reached its limit`,
         body: `Requests go to the other accounts meanwhile.${back}`,
+        cause: `exhausted:${event.accountId}`,
+        period: String(account?.resetAt ?? now),
       };
     }
     case 'recovered':
-      return { title: `${name} is available again`, body: 'It takes requests again.' };
+      return {
+        title: `${name} is available again`,
+        body: 'It takes requests again.',
+        cause: `recovered:${event.accountId}`,
+        period: String(now),
+      };
     case 'reauth_required':
       return {
         title: `${name} needs a new sign-in`,
-        body: `Open the dashboard and sign in to this account again.${reason}`,
+        body: `Sign in to this account again to bring it back.${reason}`,
+        cause: `reauth:${event.accountId}`,
+        period: String(now),
+        action: { kind: 'sign_in', accountId: event.accountId, label: 'Sign in' },
       };
     case 'deactivated':
-      return { title: `${name} was deactivated`, body: `It no longer takes requests.${reason}` };
+      return {
+        title: `${name} was deactivated`,
+        body: `It no longer takes requests.${reason}`,
+        cause: `deactivated:${event.accountId}`,
+        period: String(now),
+      };
     default:
       return null;
   }

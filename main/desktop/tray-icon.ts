@@ -2,6 +2,7 @@
  * Which tray icon the pool's state calls for, and where its file is. Pure: the decision is tested as a table,
  * `tray.ts` only loads the file.
  */
+import { canServe } from './pool-line';
 import type { TrayAccount } from './tray-template';
 
 /** The four icon states of ARCHITECTURE.md "assets/". */
@@ -14,13 +15,16 @@ export const LOW_USED_PERCENT = 80;
 
 /**
  * - `paused`: nothing is meant to route — no accounts, or every account that could route is paused.
- * - `exhausted`: accounts should route but none can right now (limits, re-login needed, deactivated).
+ * - `exhausted`: accounts should route but none can right now (limits, caps, re-login needed, deactivated).
  * - `low`: accounts can route, but every one of them has a window at least {@link LOW_USED_PERCENT}% used.
  * - `ok`: at least one available account has headroom in both windows (or has not reported quota yet).
  */
-export function trayIconState(accounts: readonly Pick<TrayAccount, 'status' | 'quota'>[]): TrayIconState {
+export function trayIconState(
+  accounts: readonly Pick<TrayAccount, 'status' | 'quota' | 'capped'>[],
+): TrayIconState {
   if (accounts.length === 0) return 'paused';
-  const available = accounts.filter((a) => a.status === 'active');
+  // An account past the user's cap takes no requests, like the pool line says (pool-line.ts).
+  const available = accounts.filter(canServe);
   if (available.length === 0) {
     return accounts.every((a) => a.status === 'paused' || a.status === 'deactivated') &&
       accounts.some((a) => a.status === 'paused')

@@ -2,10 +2,11 @@
  * The tray menu as data: a pure function of the pool's state, so every label and every click target is tested
  * without Electron. `tray.ts` hands the result to `Menu.buildFromTemplate` and does nothing else with it.
  */
-import type { AccountDto, ConnectClientStatus } from '../../shared/api';
+import type { AccountDto, ConnectClientStatus, PoolView } from '../../shared/api';
 import { ROUTING_STRATEGIES, type RoutingStrategy } from '../../shared/domain';
 import type { SecretBoxKind } from '../core/secrets';
-import { formatAge, formatCountdown, formatPercent } from './format';
+import { formatAge, formatCountdown, formatPercent, type ClockStyle } from './format';
+import { poolLine } from './pool-line';
 
 /**
  * A menu item, structurally a subset of Electron's `MenuItemConstructorOptions` (a `() => void` click is
@@ -26,7 +27,8 @@ export interface TrayMenuItem {
 export type TrayAccount = Pick<
   AccountDto,
   'id' | 'email' | 'label' | 'chatgptAccountId' | 'status' | 'resetAt' | 'quota'
->;
+> &
+  Partial<Pick<AccountDto, 'capped' | 'usageCap' | 'resetCredits'>>;
 
 /** Everything the menu is built from. Times are epoch seconds. */
 export interface TrayState {
@@ -42,6 +44,14 @@ export interface TrayState {
   secretStorage: SecretBoxKind;
   /** Whether the app opens at login, or null where Electron cannot set it (Linux). */
   openAtLogin: boolean | null;
+  /** The pool view (`GET /api/pool`) for the pool line; absent when it could not be read. */
+  pool?: PoolView;
+  /** How clock times read; the system's unless pinned (tests). */
+  clock?: ClockStyle;
+  /** The pool-low notice threshold (settings), null = off. */
+  notifyPoolLowPercent?: number | null;
+  /** The updater's tray item; absent when there is no updater. */
+  update?: { label: string; enabled: boolean };
   /** Where the Codex CLI's config points; absent when it could not be read. */
   codex?: Pick<ConnectClientStatus, 'state' | 'canUndo' | 'profile'>;
 }
@@ -55,11 +65,19 @@ export interface TrayActions {
   resumeAll(): void;
   pauseAccount(id: string): void;
   resumeAccount(id: string): void;
+  /** Fetches the account's quota now (and its tokens when due). */
+  refreshAccount(id: string): void;
+  /** Starts the browser login; signing in as the same ChatGPT user updates this account. */
+  signIn(id: string): void;
   setOpenAtLogin(open: boolean): void;
   /** Points the Codex CLI's config.toml at the pool (backup kept beside it). */
   connectCodex(): void;
   /** Undoes that: the exact previous bytes. */
   disconnectCodex(): void;
+  /** Sets the pool-low notice threshold; null turns it off. */
+  setNotifyPoolLow(percent: number | null): void;
+  /** Checks for an update now, or restarts into one that is ready. */
+  checkForUpdates(): void;
   quit(): void;
 }
 
@@ -85,7 +103,11 @@ const MAX_NAME = 32;
 export function trayTemplate(state: TrayState, actions: TrayActions): TrayMenuItem[] {
   const items: TrayMenuItem[] = [];
   if (state.demo) items.push({ label: 'DEMO — simulated accounts, no real traffic', enabled: false });
-  items.push({ label: poolSummary(state.accounts), enabled: false });
+  items.push({
+    id: 'pool-line',
+    label: poolLine(state.pool, state.accounts, state.now, state.clock),
+    enabled: false,
+  });
   if (state.accounts.length === 0) {
     items.push({ label: 'No accounts yet — add one in the dashboard…', click: actions.openDashboard });
   }
@@ -108,6 +130,7 @@ export function trayTemplate(state: TrayState, actions: TrayActions): TrayMenuIt
   const anyPaused = state.accounts.some((a) => a.status === 'paused');
   if (anyPausable) items.push({ id: 'pause-all', label: 'Pause all accounts', click: actions.pauseAll });
   if (anyPaused) items.push({ id: 'resume-all', label: 'Resume all accounts', click: actions.resumeAll });
+  if (state.notifyPoolLowPercent !== undefined) items.push(poolLowMenu(state.notifyPoolLowPercent, actions));
   if (state.openAtLogin !== null) {
     const open = state.openAtLogin;
     items.push({
@@ -124,7 +147,16 @@ export function trayTemplate(state: TrayState, actions: TrayActions): TrayMenuIt
       { id: 'key-file-notice', label: `⚠ ${KEY_FILE_NOTICE}`, enabled: false },
     );
   }
-  items.push({ type: 'separator' }, { label: 'Quit Codex Pool', click: actions.quit });
+  items.push({ type: 'separator' });
+  if (state.update) {
+    items.push({
+      id: 'check-updates',
+      label: state.update.label,
+      enabled: state.update.enabled,
+      click: actions.checkForUpdates,
+    });
+  }
+  items.push({ label: 'Quit Codex Pool', click: actions.quit });
   return items;
 }
 
@@ -154,6 +186,32 @@ function codexItem(state: TrayState, actions: TrayActions): TrayMenuItem | null 
   };
 }
 
+/** The thresholds the tray offers; the dashboard API takes any whole percentage from 50 to 100. */
+const POOL_LOW_CHOICES: readonly (number | null)[] = [80, 90, 95, null];
+
+/** "Notify when the pool is low: 90%" with Off and a few thresholds as radio items. */
+function poolLowMenu(current: number | null, actions: TrayActions): TrayMenuItem {
+  const choices =
+    current === null || POOL_LOW_CHOICES.includes(current)
+      ? POOL_LOW_CHOICES
+      : [current, ...POOL_LOW_CHOICES];
+  const name = (p: number | null): string => (p === null ? 'Off' : `At ${formatPercent(p)}`);
+  return {
+    id: 'notify-pool-low',
+    label: `Notify when the pool is low: ${current === null ? 'off' : formatPercent(current)}`,
+    type: 'submenu',
+    submenu: choices.map((p) => ({
+      id: `notify-pool-low:${p ?? 'off'}`,
+      label: name(p),
+      type: 'radio' as const,
+      checked: p === current,
+      click: () => {
+        if (p !== current) actions.setNotifyPoolLow(p);
+      },
+    })),
+  };
+}
+
 /** "Routing: Fill first" with the eight strategies as radio items; one click switches. */
 function strategyMenu(state: TrayState, actions: TrayActions): TrayMenuItem {
   return {
@@ -180,12 +238,6 @@ function strategyMenu(state: TrayState, actions: TrayActions): TrayMenuItem {
   };
 }
 
-function poolSummary(accounts: readonly TrayAccount[]): string {
-  if (accounts.length === 0) return 'Codex Pool — no accounts';
-  const available = accounts.filter((a) => a.status === 'active').length;
-  return `Codex Pool — ${available} of ${accounts.length} account${accounts.length === 1 ? '' : 's'} available`;
-}
-
 /** The name a person recognises: the label, else the email, else the workspace id; long names are cut. */
 export function accountName(account: Pick<TrayAccount, 'label' | 'email' | 'chatgptAccountId'>): string {
   const name = account.label ?? account.email ?? account.chatgptAccountId;
@@ -204,7 +256,7 @@ function accountDetail(account: TrayAccount, now: number): string {
   const back = account.resetAt !== null ? ` · back in ${formatCountdown(account.resetAt, now)}` : '';
   switch (account.status) {
     case 'active':
-      return quotaText(account, now);
+      return account.capped ? cappedText(account.capped, now) : quotaText(account, now);
     case 'rate_limited':
       return `rate limited${back}`;
     case 'quota_exceeded':
@@ -218,7 +270,10 @@ function accountDetail(account: TrayAccount, now: number): string {
   }
 }
 
-/** One account: the summary line, and on hover each window's use and reset, and pause or resume. */
+/**
+ * One account: the summary line, and on hover each window's use and reset, the reset credits, and what can be done
+ * with it: pause or resume, refresh, sign in again, copy the email.
+ */
 function accountMenu(account: TrayAccount, now: number, actions: TrayActions): TrayMenuItem {
   const { primary, secondary, recordedAt } = account.quota;
   const windowLine = (name: string, w: typeof primary): string =>
@@ -233,16 +288,42 @@ function accountMenu(account: TrayAccount, now: number, actions: TrayActions): T
       label: recordedAt === null ? 'No quota data yet' : `Updated ${formatAge(recordedAt, now)}`,
       enabled: false,
     },
-    { type: 'separator' },
   ];
-  if (PAUSABLE.has(account.status)) {
-    submenu.push({ label: 'Pause this account', click: () => actions.pauseAccount(account.id) });
-  } else if (account.status === 'paused') {
-    submenu.push({ label: 'Resume this account', click: () => actions.resumeAccount(account.id) });
-  } else if (account.status === 'reauth_required') {
-    submenu.push({ label: 'Sign in again in the dashboard…', click: actions.openDashboard });
+  const credits = account.resetCredits ?? null;
+  if (credits !== null) {
+    submenu.push({
+      label: `Reset credits: ${credits === 0 ? 'none' : `${credits} available`}`,
+      enabled: false,
+    });
   }
-  return { id: `account:${account.id}`, label: accountLabel(account, now), type: 'submenu', submenu };
+  submenu.push({ type: 'separator' });
+  const id = account.id;
+  if (PAUSABLE.has(account.status)) {
+    submenu.push({ id: `pause:${id}`, label: 'Pause this account', click: () => actions.pauseAccount(id) });
+  } else if (account.status === 'paused') {
+    submenu.push({
+      id: `resume:${id}`,
+      label: 'Resume this account',
+      click: () => actions.resumeAccount(id),
+    });
+  }
+  if (account.status === 'reauth_required' || account.status === 'deactivated') {
+    submenu.push({ id: `sign-in:${id}`, label: 'Sign in again…', click: () => actions.signIn(id) });
+  } else {
+    submenu.push({ id: `refresh:${id}`, label: 'Refresh quota', click: () => actions.refreshAccount(id) });
+    submenu.push({ id: `sign-in:${id}`, label: 'Sign in again…', click: () => actions.signIn(id) });
+  }
+  const email = account.email;
+  if (email !== null) {
+    submenu.push({ id: `copy-email:${id}`, label: 'Copy email', click: () => actions.copyText(email) });
+  }
+  return { id: `account:${id}`, label: accountLabel(account, now), type: 'submenu', submenu };
+}
+
+/** "past its 80% 5 h cap · back in 2h 5m": ours, not upstream's limit. */
+function cappedText(capped: NonNullable<AccountDto['capped']>, now: number): string {
+  const back = capped.until !== null ? ` · back in ${formatCountdown(capped.until, now)}` : '';
+  return `past its ${formatPercent(capped.capPercent)} ${capped.window === 'short' ? '5 h' : 'weekly'} cap${back}`;
 }
 
 function quotaText(account: TrayAccount, now: number): string {

@@ -2,15 +2,17 @@ import { join } from 'node:path';
 import { clipboard, Menu, nativeImage, Tray, type NativeImage } from 'electron';
 import type { RoutingStrategy } from '../../shared/domain';
 import type { Core } from '../core/create-core';
+import { currentPoolView } from '../core/admin/pool-routes';
 import type { Logger } from '../core/log';
 import type { SecretBoxKind } from '../core/secrets';
 import type { LoginItem } from './login-item';
 import { trayIconFile, trayIconState, trayToolTip } from './tray-icon';
+import { menuShape, planMenuUpdate, type MenuShape } from './menu-update';
 import { trayTemplate, type TrayActions, type TrayState } from './tray-template';
 
 /** Coalesces bursts of core events (a request finishing updates quota, status and the log) into one rebuild. */
 export const TRAY_DEBOUNCE_MS = 250;
-/** Rebuilds the menu this often anyway, so "updated 3m ago" and countdowns stay true. */
+/** Recomputes the menu this often anyway, so "updated 3m ago" and countdowns stay true (rebuilt only on change). */
 export const TRAY_TICK_MS = 30_000;
 
 /** What the tray needs. */
@@ -22,7 +24,13 @@ export interface TrayDeps {
   assetsDir: string;
   platform: NodeJS.Platform;
   openDashboard: () => void;
+  /** Opens an https URL in the system browser (the sign-in page). */
+  openExternal: (url: string) => Promise<void>;
   quit: () => void;
+  /** The updater's tray item (view and click); absent, no item. */
+  updater?: { view(): { trayLabel: string; trayEnabled: boolean }; click(): void };
+  /** Called after every refresh (the notifier checks the pool then). */
+  onRefresh?: () => void;
   log: Logger;
 }
 
@@ -39,6 +47,7 @@ export function readTrayState(
   secretStorage: SecretBoxKind,
   openAtLogin: boolean | null,
   now: number,
+  updater?: TrayDeps['updater'],
 ): TrayState {
   const settings = core.services.settings.get();
   const accounts = core.services.accounts.list();
@@ -47,13 +56,27 @@ export function readTrayState(
     now,
     accounts,
     strategy: settings.routingStrategy,
+    notifyPoolLowPercent: settings.notifyPoolLowPercent,
     pinnedAccountId: pinned !== null && accounts.some((a) => a.id === pinned) ? pinned : null,
     demo: core.config.demo,
     proxyUrl: core.url,
     secretStorage,
     openAtLogin,
+    ...poolView(core, now),
     ...codexStatus(core),
+    ...(updater ? { update: { label: updater.view().trayLabel, enabled: updater.view().trayEnabled } } : {}),
   };
+}
+
+/** The pool view the dashboard shows (forecast.ts); left out (the line says "no quota data") if it fails. */
+function poolView(core: Core, now: number): Pick<TrayState, 'pool'> {
+  // Passed as a variable, not a literal, so it fits whichever subset of these the route's helper reads.
+  const context = { pool: core.services.pool, store: core.store, now: () => now };
+  try {
+    return { pool: currentPoolView(context) };
+  } catch {
+    return {};
+  }
 }
 
 /** The Codex CLI's connection, for the tray; left out (no item) when the file cannot be read. */
@@ -105,6 +128,22 @@ export function trayActions(deps: TrayDeps, refresh: () => void): TrayActions {
       act('resume', id);
       refresh();
     },
+    refreshAccount(id) {
+      void core.services.poller
+        .pollAccount(id, { force: true })
+        .catch((err: unknown) => log.warn('could not refresh an account', { accountId: id, err }))
+        .finally(refresh);
+    },
+    signIn(id) {
+      // The browser login updates whichever pooled account the user signs in as; the dashboard shows the outcome.
+      void core.services.logins
+        .startBrowser()
+        .then((login) => deps.openExternal(login.authorizeUrl))
+        .catch((err: unknown) => {
+          log.warn('could not start a sign-in', { accountId: id, err });
+          deps.openDashboard();
+        });
+    },
     setOpenAtLogin(open) {
       deps.loginItem.set(open);
       refresh();
@@ -132,6 +171,14 @@ export function trayActions(deps: TrayDeps, refresh: () => void): TrayActions {
       }
       refresh();
     },
+    setNotifyPoolLow(percent) {
+      core.services.settings.update({ notifyPoolLowPercent: percent });
+      refresh();
+    },
+    checkForUpdates() {
+      deps.updater?.click();
+      refresh();
+    },
     quit: deps.quit,
   };
 }
@@ -148,7 +195,11 @@ export function setupTray(deps: TrayDeps): TrayController {
   let shownIcon = initial;
   let disposed = false;
 
-  const refresh = (): void => {
+  let shown: { shape: MenuShape; builtAtMs: number } | null = null;
+  let later: NodeJS.Timeout | undefined;
+
+  /** Recomputes the menu and icon; `urgent` (a click's outcome) skips the label throttle (menu-update.ts). */
+  const update = (urgent: boolean): void => {
     if (disposed) return;
     try {
       const state = readTrayState(
@@ -156,18 +207,35 @@ export function setupTray(deps: TrayDeps): TrayController {
         deps.secretStorage,
         deps.loginItem.get(),
         Math.floor(Date.now() / 1000),
+        deps.updater,
       );
-      tray.setContextMenu(Menu.buildFromTemplate(trayTemplate(state, actions)));
+      const template = trayTemplate(state, actions);
+      const shape = menuShape(template);
+      const plan = planMenuUpdate(shown, shape, Date.now(), urgent);
+      if (plan.kind === 'build') {
+        tray.setContextMenu(Menu.buildFromTemplate(template));
+        shown = { shape, builtAtMs: Date.now() };
+        if (later !== undefined) clearTimeout(later);
+        later = undefined;
+      } else if (plan.kind === 'later' && later === undefined) {
+        later = setTimeout(() => {
+          later = undefined;
+          update(false);
+        }, plan.inMs);
+      }
+      // The icon and tooltip are cheap and never close the menu: they follow every refresh.
       const iconState = trayIconState(state.accounts);
       if (iconState !== shownIcon) {
         tray.setImage(icon(trayIconFile(iconState, deps.platform)));
         shownIcon = iconState;
       }
       tray.setToolTip(trayToolTip(iconState, state.demo));
+      deps.onRefresh?.();
     } catch (err) {
       log.error('could not update the tray menu', { err });
     }
   };
+  const refresh = (): void => update(true);
   const actions = trayActions(deps, refresh);
 
   let pending: NodeJS.Timeout | undefined;
@@ -175,13 +243,13 @@ export function setupTray(deps: TrayDeps): TrayController {
     if (pending !== undefined || disposed) return;
     pending = setTimeout(() => {
       pending = undefined;
-      refresh();
+      update(false);
     }, TRAY_DEBOUNCE_MS);
   };
   const unsubscribe = core.services.events.subscribe((event) => {
     if (event.type !== 'request') schedule(); // quota and status changes come as their own events
   });
-  const tick = setInterval(refresh, TRAY_TICK_MS);
+  const tick = setInterval(() => update(false), TRAY_TICK_MS);
   tick.unref();
   // Windows users expect a left click on the tray icon to open the app; macOS and Linux open the menu.
   if (deps.platform === 'win32') tray.on('click', deps.openDashboard);
@@ -194,6 +262,7 @@ export function setupTray(deps: TrayDeps): TrayController {
       unsubscribe();
       clearInterval(tick);
       if (pending !== undefined) clearTimeout(pending);
+      if (later !== undefined) clearTimeout(later);
       tray.destroy();
     },
   };

@@ -27,6 +27,12 @@ export const accountQuotaSchema = z.object({
   recordedAt: z.number().nullable(),
 });
 
+/** A cap in percent of a window: a whole number 1–100, or null for none. */
+const capPercentSchema = z.number().int().min(1).max(100).nullable();
+
+/** The usage caps of an account per window (`short` = 5 h, `long` = weekly). */
+export const usageCapSchema = z.object({ short: capPercentSchema, long: capPercentSchema });
+
 /** An account as listed by `GET /api/accounts`. Never carries a token. */
 export const accountSchema = z.object({
   id: z.string(),
@@ -36,6 +42,19 @@ export const accountSchema = z.object({
   planType: z.string().nullable(),
   status: z.enum(ACCOUNT_STATUSES),
   routingPolicy: z.enum(ROUTING_POLICIES),
+  /** The user's usage caps in percent: routing stops once the window reaches it; null = no cap. */
+  usageCap: usageCapSchema,
+  /** Place in sequential_drain (1 first); null = after the numbered accounts. */
+  priority: z.number().int().nullable(),
+  /**
+   * Set while a window is at or past its cap: the balancer routes nothing to the account until `until` (that
+   * window's reset, epoch s; null when unknown), though its status stays `active`.
+   */
+  capped: z
+    .object({ window: z.enum(['short', 'long']), capPercent: z.number(), until: z.number().nullable() })
+    .nullable(),
+  /** Limit resets upstream says the account may still use (latest usage poll); null when unknown. */
+  resetCredits: z.number().int().nullable(),
   /** Epoch seconds until which a rate-limited or exhausted account is out; null otherwise. */
   resetAt: z.number().nullable(),
   quota: accountQuotaSchema,
@@ -96,6 +115,12 @@ export const accountPatchSchema = z
   .object({
     routingPolicy: z.enum(ROUTING_POLICIES).optional(),
     label: z.string().trim().max(80).nullable().optional(),
+    /** Either window may be sent alone; null lifts that cap. */
+    usageCap: z
+      .object({ short: capPercentSchema.optional(), long: capPercentSchema.optional() })
+      .strict()
+      .optional(),
+    priority: z.number().int().min(1).max(1000).nullable().optional(),
   })
   .strict();
 /** Request body of `PATCH /api/accounts/:id`. */

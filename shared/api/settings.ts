@@ -13,6 +13,11 @@ export const settingsSchema = z.object({
   pinnedAccountId: z.string().min(1).nullable(),
   /** Require `Authorization: Bearer cp-…` from clients even on loopback. */
   requireApiKey: z.boolean(),
+  /**
+   * Desktop app: notify when every account that can take requests has a window at least this full (percent);
+   * null turns the notice off.
+   */
+  notifyPoolLowPercent: z.number().int().min(50).max(100).nullable(),
 });
 /** The routing settings. */
 export type Settings = z.infer<typeof settingsSchema>;
@@ -29,4 +34,5 @@ export const DEFAULT_SETTINGS: Settings = {
   preferEarlierReset: true,
   pinnedAccountId: null,
   requireApiKey: false,
+  notifyPoolLowPercent: 90,
 };

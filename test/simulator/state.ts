@@ -59,6 +59,7 @@ export class Account implements SimAccountView {
   readonly sessions: Session[] = [];
   costPerRequest: RequestCost;
   credits: Credits;
+  resetCredits: number;
   accessTokenTtl: number | undefined;
 
   constructor(
@@ -70,6 +71,7 @@ export class Account implements SimAccountView {
     const now = store.now();
     this.costPerRequest = init.costPerRequest ?? { ...DEFAULT_COST };
     this.credits = init.credits ?? { hasCredits: false, unlimited: false, balance: '0' };
+    this.resetCredits = init.resetCredits ?? 0;
     this.accessTokenTtl = init.accessTokenTtl;
     this.families.set(
       STANDARD_FAMILY,

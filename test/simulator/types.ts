@@ -39,6 +39,8 @@ export interface AccountInit {
   /** Access-token lifetime in seconds for this account (overrides `sim.setAccessTokenTtl`). */
   accessTokenTtl?: number;
   credits?: Credits;
+  /** `rate_limit_reset_credits.available_count` of the usage endpoint; default 0. */
+  resetCredits?: number;
 }
 
 export interface TokenSet {
@@ -94,6 +96,7 @@ export interface SimAccountView {
   readonly families: ReadonlyMap<string, FamilyState>;
   costPerRequest: RequestCost;
   credits: Credits;
+  resetCredits: number;
   accessTokenTtl: number | undefined;
   authJson(): CodexAuthJson;
   openCodeAuth(): OpenCodeAuthJson;

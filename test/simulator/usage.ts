@@ -99,7 +99,13 @@ function rateLimitBody(f: FamilyState, now: number): Record<string, unknown> {
 
 /** `GET /wham/usage` body (PROTOCOL.md §9). */
 export function usageBody(
-  account: { planType: string; chatgptAccountId: string; email: string; credits: Credits },
+  account: {
+    planType: string;
+    chatgptAccountId: string;
+    email: string;
+    credits: Credits;
+    resetCredits: number;
+  },
   families: ReadonlyMap<string, FamilyState>,
   now: number,
 ): Record<string, unknown> {
@@ -118,7 +124,7 @@ export function usageBody(
     },
     rate_limit_reached_type:
       standard && blockedUntil(standard, now) !== null ? { kind: 'rate_limit_reached' } : null,
-    rate_limit_reset_credits: { available_count: 0 },
+    rate_limit_reset_credits: { available_count: account.resetCredits },
     additional_rate_limits: additional.map((f) => ({
       limit_name: f.id,
       display_label: f.limitName,

@@ -189,13 +189,15 @@ export class AccountService {
     return this.view(id);
   }
 
-  /** Sets the routing policy and/or the label. */
+  /** Sets any of the routing policy, the label, the usage caps and the sequential priority. */
   update(id: string, patch: AccountPatch): AccountDto {
     this.mustGet(id);
     const { store, pool } = this.deps;
     pool.flushWrites();
     if (patch.routingPolicy !== undefined) store.accounts.setRoutingPolicy(id, patch.routingPolicy);
     if (patch.label !== undefined) store.accounts.setLabel(id, patch.label === '' ? null : patch.label);
+    if (patch.usageCap !== undefined) store.accounts.setUsageCap(id, patch.usageCap);
+    if (patch.priority !== undefined) store.accounts.setPriority(id, patch.priority);
     const record = store.accounts.get(id);
     if (record) pool.upsertRecord(record);
     return this.view(id);

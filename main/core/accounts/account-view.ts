@@ -5,6 +5,7 @@
 import type { AccountDto } from '../../../shared/api';
 import { STANDARD_FAMILY, type UsageSample, type UsageWindow } from '../../../shared/domain';
 import type { AccountState, GatedModelEntry } from '../balancer';
+import { capSkip } from '../balancer';
 import type { AccountRecord } from '../store';
 
 /** A window as the API shows it: one whose reset has passed counts as 0 % used (PROTOCOL.md §8). */
@@ -20,6 +21,14 @@ function familyLabel(
   registry: readonly GatedModelEntry[],
 ): string | null {
   return registry.find((e) => e.quotaKey === family)?.label ?? sample.limitName ?? null;
+}
+
+/** The cap that holds the account out right now, as the balancer judges it. */
+function cappedView(state: AccountState | undefined, now: number): AccountDto['capped'] {
+  const skip = state === undefined ? null : capSkip(state, now);
+  return skip?.kind === 'cap'
+    ? { window: skip.window, capPercent: skip.capPercent, until: skip.until }
+    : null;
 }
 
 /**
@@ -54,6 +63,10 @@ export function toAccountDto(
     planType: record.planType,
     status,
     routingPolicy: state?.routingPolicy ?? record.routingPolicy,
+    usageCap: { short: record.capShortPercent, long: record.capLongPercent },
+    priority: record.priority,
+    capped: cappedView(state, now),
+    resetCredits: standard?.resetCredits ?? null,
     resetAt: status === 'rate_limited' || status === 'quota_exceeded' ? (state?.resetAt ?? null) : null,
     quota: {
       primary: windowView(standard?.primary ?? null, now),

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { ACCOUNT_STATUSES, AFFINITY_CAUSES, ROUTING_POLICIES } from '../../../shared/domain';
-import { settingsSchema } from '../../../shared/api';
+import { DEFAULT_SETTINGS, settingsSchema } from '../../../shared/api';
 
 const epoch = z.number().int().nullable();
 
@@ -24,6 +24,10 @@ export const backupAccountSchema = z.object({
   resetAt: epoch,
   blockedAt: epoch,
   routingPolicy: z.enum(ROUTING_POLICIES),
+  // Issue 12; absent in older backups, which restore without caps or priority.
+  capShortPercent: z.number().int().min(1).max(100).nullable().default(null),
+  capLongPercent: z.number().int().min(1).max(100).nullable().default(null),
+  priority: z.number().int().min(1).max(1000).nullable().default(null),
   tokens: z.object({
     idToken: z.string().nullable(),
     accessToken: z.string().min(1),
@@ -87,8 +91,12 @@ export const backupContentsSchema = z.object({
   /** Schema version of the database the backup was taken from (informative). */
   schemaVersion: z.number().int(),
   accounts: z.array(backupAccountSchema),
-  /** `pinnedAccountId` names an account of the backup. */
-  settings: settingsSchema,
+  /** `pinnedAccountId` names an account of the backup. Backups from before issue 12 lack the pool-low threshold. */
+  settings: settingsSchema.extend({
+    notifyPoolLowPercent: settingsSchema.shape.notifyPoolLowPercent.default(
+      DEFAULT_SETTINGS.notifyPoolLowPercent,
+    ),
+  }),
   apiKeys: z.array(backupApiKeySchema),
   registry: z.array(backupRegistryEntrySchema),
   /** Present only when the user asked for request history. */

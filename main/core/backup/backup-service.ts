@@ -162,6 +162,9 @@ function applyRestore(
         planType: account.planType,
         label: account.label,
         routingPolicy: account.routingPolicy,
+        capShortPercent: account.capShortPercent,
+        capLongPercent: account.capLongPercent,
+        priority: account.priority,
       },
       line.tokens === 'backup'
         ? {

@@ -2,7 +2,10 @@
  * Helpers around {@link AccountState}: a defaults-filling constructor and the persisted/runtime split the caller
  * needs to apply {@link AccountChange}s.
  */
-import type { AccountState, PersistedAccountFields } from './types';
+import type { AccountState, PersistedAccountFields, UsageCap } from './types';
+
+/** No cap on either window: the default of every account. */
+export const NO_CAP: UsageCap = { short: null, long: null };
 
 /** Fields a caller must provide; everything else defaults to a fresh, active, never-selected account. */
 export type AccountStateInit = Pick<AccountState, 'id' | 'idHash'> & Partial<AccountState>;
@@ -17,6 +20,8 @@ export function createAccountState(init: AccountStateInit): AccountState {
     blockedAt: null,
     statusReason: null,
     routingPolicy: 'normal',
+    usageCap: NO_CAP,
+    priority: null,
     familyBlocks: {},
     usage: {},
     cooldownUntil: null,

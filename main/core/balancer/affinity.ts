@@ -104,6 +104,8 @@ export function decideForMapped(
     if (activelyRateLimited(m) && m.resetAt !== null && m.resetAt >= now + STICKY_LONG_RATE_LIMIT) {
       return { kind: 'fresh', rule: 3, mapping: 'set', outcome: 'rebind' };
     }
+    // Pool, rule 3 for caps: a capped M stays out until its window resets, usually hours, like a long rate limit.
+    if (m.skip?.kind === 'cap') return { kind: 'fresh', rule: 3, mapping: 'set', outcome: 'rebind' };
   }
   // Rule 5: M passes the filter (a draining M is still selectable).
   if (m.skip === null) return { kind: 'mapped', candidate: m, rule: 5, outcome: 'hit' };

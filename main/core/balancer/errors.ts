@@ -171,6 +171,8 @@ export interface BlockedAccountFacts {
   readonly resetAt: number | null;
   /** Active cooldown end (> T), or null. */
   readonly cooldownUntil: number | null;
+  /** Past the user's usage cap, until that window resets (null = unknown); null when not capped. */
+  readonly cap: { readonly until: number | null } | null;
 }
 
 /** §8 step 2: the latest reset among the account's exhausted windows; null when none is known. */
@@ -181,38 +183,49 @@ function exhaustedReset(a: BlockedAccountFacts): number | null {
   return latest;
 }
 
+function latestKnown(a: number | null, b: number | null): number | null {
+  if (a === null) return b;
+  return b === null ? a : Math.max(a, b);
+}
+
 const isBlockedStatus = (s: AccountStatus): boolean => s === 'rate_limited' || s === 'quota_exceeded';
 
 /** §8 steps 2–5 over the accounts that were candidates but could not be used. */
 export function poolError(accounts: readonly BlockedAccountFacts[], now: number): BalancerError {
   // Step 2: pool exhausted.
+  // Pool: an account past the user's cap counts as exhausted until its capped window resets.
   let exhausted = 0;
+  let capped = 0;
   let allExhausted = true;
   let resetsAt: number | null = null;
   for (const a of accounts) {
     if (a.bypassed) continue;
-    if (isBlockedStatus(a.status) && (a.rawP >= 100 || a.rawS >= 100)) {
+    const upstream = isBlockedStatus(a.status) && (a.rawP >= 100 || a.rawS >= 100);
+    if (upstream || a.cap !== null) {
       exhausted += 1;
-      const r = exhaustedReset(a);
+      if (!upstream) capped += 1;
+      const r = latestKnown(upstream ? exhaustedReset(a) : null, a.cap?.until ?? null);
       if (r !== null) resetsAt = resetsAt === null ? r : Math.min(resetsAt, r);
     } else {
       allExhausted = false;
     }
   }
   if (exhausted > 0 && allExhausted) {
+    // Only our caps stand in the way: say so, since upstream would still serve.
+    const allCapped = capped === exhausted;
     if (resetsAt === null) {
       return {
         status: 429,
         code: 'usage_limit_reached',
         type: 'usage_limit_reached',
-        message: 'Every account has reached its usage limit; when it resets is not known yet.',
+        message: `Every account has reached its usage ${allCapped ? 'cap' : 'limit'}; when it resets is not known yet.`,
       };
     }
     return {
       status: 429,
       code: 'usage_limit_reached',
       type: 'usage_limit_reached',
-      message: `Every account has reached its usage limit. ${tryAgainAt(resetsAt, now)}`,
+      message: `Every account has reached its usage ${allCapped ? 'cap' : 'limit'}. ${tryAgainAt(resetsAt, now)}`,
       resetsAt,
       retryAfter: secondsUntil(resetsAt, now),
     };

@@ -4,6 +4,7 @@
  */
 import type { AccountStatus, RateLimitKind, RoutingPolicy } from '../../../shared/domain';
 import { persistedChanged } from './account';
+import { capSkip } from './cap';
 import { BACKOFF_BASE, BACKOFF_MAX, BACKOFF_MIN_ERRORS } from './constants';
 import type { BlockedAccountFacts } from './errors';
 import { INITIAL_TIER, nextTier, shouldDrain } from './health';
@@ -96,6 +97,8 @@ export function evaluateAccount(
       next = { ...next, cooldownUntil: null, errorCount, lastErrorAt };
     }
   }
+  // The user's cap, for standard views only: a gated request's scoped accounts spend their family's quota (§5.5).
+  if (skip === null && !scoped) skip = capSkip(account, now);
   if (skip === null && errorCount >= BACKOFF_MIN_ERRORS) {
     const end = lastErrorAt === null ? null : lastErrorAt + backoffSeconds(errorCount);
     if (end !== null && now < end) {
@@ -154,5 +157,6 @@ export function blockedFacts(c: Candidate): BlockedAccountFacts {
     longResetAt: c.view.longResetAt,
     resetAt: c.resetAt,
     cooldownUntil: c.cooldownUntil,
+    cap: c.skip?.kind === 'cap' ? { until: c.skip.until } : null,
   };
 }

@@ -23,10 +23,12 @@ export type {
   SkippedAccount,
   StickyOutcome,
   TierState,
+  UsageCap,
 } from './types';
+export { capSkip } from './cap';
 export { selectAccount } from './select';
 export type { AccountStateInit } from './account';
-export { createAccountState, persistedChanged, persistedFields, releaseInFlight } from './account';
+export { NO_CAP, createAccountState, persistedChanged, persistedFields, releaseInFlight } from './account';
 export type { OutcomeContext, OutcomeEffect, OutcomeResult } from './state-reducer';
 export { applyOutcome, recordAccountError, upstreamReset } from './state-reducer';
 export {

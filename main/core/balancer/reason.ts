@@ -27,6 +27,8 @@ export function describeSkip(reason: SkipReason): string {
       return `cooldown${until(reason.until)}`;
     case 'backoff':
       return `backoff${until(reason.until)}`;
+    case 'cap':
+      return `usage cap ${reason.capPercent} % of the ${reason.window === 'short' ? '5 h' : 'weekly'} window${until(reason.until)}`;
   }
 }
 

@@ -21,6 +21,7 @@ import {
   QUOTA_COOLDOWN,
   RESTART_COOLDOWN_FALLBACK,
 } from './constants';
+import { capSkip } from './cap';
 import type { Candidate } from './evaluate';
 import { backoffSeconds, evaluateAccount, hasKeys } from './evaluate';
 import { INITIAL_TIER, nextTier, shouldDrainRaw } from './health';
@@ -178,6 +179,7 @@ function inlineRow(a: AccountState, now: number): Row | typeof NEEDS_FULL {
     if (a.cooldownUntil <= now) return NEEDS_FULL;
     skip = { kind: 'cooldown', until: a.cooldownUntil };
   }
+  if (skip === null) skip = capSkip(a, now);
   if (skip === null && a.errorCount >= BACKOFF_MIN_ERRORS) {
     // A passed backoff resets the error count (a change).
     const end = a.lastErrorAt === null ? null : a.lastErrorAt + backoffSeconds(a.errorCount);

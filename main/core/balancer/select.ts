@@ -46,9 +46,9 @@ import type {
 
 /**
  * Backoff fallback (§1.6): with nothing available, rescue the backoff account that recovers soonest when ≥ 2 are in
- * backoff, or 1 is while another is rate_limited / quota_exceeded (bypassed statuses do not count), or it is the
- * pool's only routable account: with no other account to turn to, the request that arrives probes it rather than waiting
- * out a backoff its upstream may have recovered from long ago (issue 8).
+ * backoff, or 1 is while another is rate_limited / quota_exceeded / capped (bypassed statuses do not count), or it is
+ * the pool's only routable account: with no other account to turn to, the request that arrives probes it rather than
+ * waiting out a backoff its upstream may have recovered from long ago (issue 8).
  */
 function backoffFallback(evaluated: readonly Candidate[], poolSize: number): Candidate | null {
   let best: Candidate | null = null;
@@ -64,7 +64,12 @@ function backoffFallback(evaluated: readonly Candidate[], poolSize: number): Can
       ) {
         best = c;
       }
-    } else if (c.skip?.kind === 'rate_limited' || c.skip?.kind === 'quota_exceeded') {
+    } else if (
+      c.skip?.kind === 'rate_limited' ||
+      c.skip?.kind === 'quota_exceeded' ||
+      // Pool: a capped account is treated like an exhausted one.
+      c.skip?.kind === 'cap'
+    ) {
       blockedOther = true;
     }
   }

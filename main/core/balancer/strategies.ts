@@ -147,8 +147,18 @@ function relativeAvailability(group: readonly Candidate[], o: StrategyOptions): 
   );
 }
 
-/** sequential_drain: min by (cap, sha256(id), id) — the smallest plan first, usage ignored (§3.6). */
-const bySequential: Cmp = (a, b) => num(a.view.cap, b.view.cap) || str(a.idHash, b.idHash) || str(a.id, b.id);
+/** The user's priority as a sort key: numbered accounts first, in order; unnumbered after them. */
+const priorityKey = (c: Candidate): number => c.account.priority ?? Infinity;
+
+/**
+ * sequential_drain: min by (priority, cap, sha256(id), id) — the user's order first (Pool), then the smallest plan,
+ * usage ignored (§3.6). Without priorities every key is ∞ and the order is codex-lb's.
+ */
+const bySequential: Cmp = (a, b) =>
+  num(priorityKey(a), priorityKey(b)) ||
+  num(a.view.cap, b.view.cap) ||
+  str(a.idHash, b.idHash) ||
+  str(a.id, b.id);
 
 /** reset_drain's weekly_ts: long-window reset if future, else the status reset if future, else ∞ (§3.7). */
 function weeklyTs(c: Candidate, now: number): number {

@@ -12,6 +12,12 @@ import type {
 import type { BalancerError } from './errors';
 import type { GatedModelEntry } from './registry';
 
+/** Per-window usage caps in percent (1–100); null = no cap on that window. */
+export interface UsageCap {
+  readonly short: number | null;
+  readonly long: number | null;
+}
+
 /** A per-family block recorded from a family-attributed 429 or quota error (§1.4). Persisted. */
 export interface FamilyBlock {
   /** Epoch s when the error arrived. */
@@ -53,6 +59,13 @@ export interface AccountState {
   /** Deactivation / re-login reason shown to the user. */
   readonly statusReason: string | null;
   readonly routingPolicy: RoutingPolicy;
+  /**
+   * The user's usage caps (§2 core filter, Pool): stop routing to the account once its standard 5 h (`short`) or
+   * long (`long`) window reaches this many percent; null = no cap. Set by the user, never by the balancer.
+   */
+  readonly usageCap: UsageCap;
+  /** The user's place for the account in sequential_drain (1 first); null = after every numbered account. */
+  readonly priority: number | null;
   /** Active family blocks by canonical quota key (§1.4). */
   readonly familyBlocks: Readonly<Record<string, FamilyBlock>>;
   /** Latest usage sample per family (`codex` = standard, else canonical quota key). */
@@ -153,6 +166,13 @@ export type SkipReason =
     }
   | { readonly kind: 'quota_exceeded'; readonly until: number | null }
   | { readonly kind: 'cooldown'; readonly until: number }
+  /** Past the user's usage cap on a window; `until` = that window's reset, null when unknown. */
+  | {
+      readonly kind: 'cap';
+      readonly window: 'short' | 'long';
+      readonly capPercent: number;
+      readonly until: number | null;
+    }
   | { readonly kind: 'backoff'; readonly until: number };
 
 /** One skipped account in a {@link SelectionReason}. */

@@ -390,6 +390,8 @@ function fromRecord(
   | 'blockedAt'
   | 'statusReason'
   | 'routingPolicy'
+  | 'usageCap'
+  | 'priority'
 > {
   return {
     id: record.id,
@@ -401,5 +403,7 @@ function fromRecord(
     blockedAt: record.blockedAt,
     statusReason: record.statusReason,
     routingPolicy: record.routingPolicy,
+    usageCap: { short: record.capShortPercent, long: record.capLongPercent },
+    priority: record.priority,
   };
 }

@@ -54,6 +54,7 @@ const usageSchema = z.object({
   rate_limit: rateLimitSchema,
   credits: creditsSchema,
   rate_limit_reached_type: z.object({ kind: z.string().nullish() }).nullish(),
+  rate_limit_reset_credits: z.object({ available_count: optNumber }).nullish(),
   additional_rate_limits: z
     .array(
       z.object({
@@ -94,6 +95,8 @@ export interface UsagePayload {
   workspace: { id: string | null; label: string | null; seatType: string | null };
   /** `rate_limit_reached_type.kind`, e.g. `rate_limit_reached` or `workspace_owner_credits_depleted`. */
   rateLimitReachedKind: string | null;
+  /** `rate_limit_reset_credits.available_count`: limit resets the account may still use; null when absent. */
+  resetCredits: number | null;
 }
 
 /** Result of {@link parseUsagePayload}. */
@@ -129,6 +132,11 @@ function toSample(family: string, rl: RateLimitInput, now: number): UsageSample 
   return { family, ...windows, recordedAt: now };
 }
 
+/** A count as a whole number ≥ 0; anything else (negative, fractional, absent) is unknown, not a promise. */
+function resetCreditCount(v: number | null | undefined): number | null {
+  return v !== null && v !== undefined && Number.isInteger(v) && v >= 0 ? v : null;
+}
+
 const boolOrNull = (v: unknown): boolean | null => parseBool(v) ?? null;
 
 /** Parses a `/wham/usage` JSON body recorded at `now` (epoch s). */
@@ -152,10 +160,12 @@ export function parseUsagePayload(json: unknown, now: number): UsagePayloadResul
       balance: parseBalance(p.credits.balance),
     };
   }
+  const resetCredits = resetCreditCount(p.rate_limit_reset_credits?.available_count);
   const samples: UsageSample[] = [];
   if (p.rate_limit !== null && p.rate_limit !== undefined) {
     const standard = toSample(STANDARD_FAMILY, p.rate_limit, now);
     if (credits !== null) standard.credits = credits;
+    if (resetCredits !== null) standard.resetCredits = resetCredits;
     samples.push(standard);
   }
   const additional: AdditionalUsage[] = [];
@@ -190,6 +200,7 @@ export function parseUsagePayload(json: unknown, now: number): UsagePayloadResul
         seatType: p.seat_type ?? null,
       },
       rateLimitReachedKind: p.rate_limit_reached_type?.kind ?? null,
+      resetCredits,
     },
   };
 }

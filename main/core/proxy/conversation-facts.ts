@@ -17,9 +17,7 @@ export interface ConversationFacts {
 /** Why a mapped account could not keep its conversation, from its skip reason. */
 function skipCause(reason: SkipReason | undefined): AffinityCause {
   if (reason === undefined) return 'unavailable';
-  // Per-account usage caps (the tray work) skip an account with kind `cap`; compared as a string so this reads
-  // the same before and after that skip kind exists.
-  if ((reason.kind as string) === 'cap') return 'cap';
+  if (reason.kind === 'cap') return 'cap';
   if (reason.kind === 'rate_limited' || reason.kind === 'quota_exceeded') return 'limit';
   if (reason.kind === 'gate' && reason.gate === 'quota_exhausted') return 'limit';
   return 'unavailable';

@@ -17,6 +17,9 @@ interface AccountRow {
   reset_at: number | null;
   blocked_at: number | null;
   routing_policy: string;
+  cap_short_percent: number | null;
+  cap_long_percent: number | null;
+  priority: number | null;
   sealed_tokens: string;
   access_expires_at: number | null;
   last_refresh_at: number | null;
@@ -60,6 +63,9 @@ function toRecord(row: AccountRow): AccountRecord {
     resetAt: row.reset_at,
     blockedAt: row.blocked_at,
     routingPolicy: row.routing_policy as RoutingPolicy,
+    capShortPercent: row.cap_short_percent,
+    capLongPercent: row.cap_long_percent,
+    priority: row.priority,
     sealedTokens: row.sealed_tokens as SealedSecret,
     accessExpiresAt: row.access_expires_at,
     lastRefreshAt: row.last_refresh_at,
@@ -217,23 +223,26 @@ export class AccountsRepository {
     this.db
       .prepare(
         `INSERT INTO accounts (id, chatgpt_account_id, user_key, email, plan_type, label, status, status_reason,
-           rate_limit_kind, reset_at, blocked_at, routing_policy, sealed_tokens, access_expires_at, last_refresh_at,
-           created_at, updated_at)
+           rate_limit_kind, reset_at, blocked_at, routing_policy, cap_short_percent, cap_long_percent, priority,
+           sealed_tokens, access_expires_at, last_refresh_at, created_at, updated_at)
          VALUES (@id, @chatgptAccountId, @userKey, @email, @planType, @label, @status, @statusReason, @rateLimitKind,
-           @resetAt, @blockedAt, @routingPolicy, @sealedTokens, @accessExpiresAt, @lastRefreshAt, @createdAt,
-           @updatedAt)`,
+           @resetAt, @blockedAt, @routingPolicy, @capShortPercent, @capLongPercent, @priority, @sealedTokens,
+           @accessExpiresAt, @lastRefreshAt, @createdAt, @updatedAt)`,
       )
       .run(record);
   }
 
   /**
-   * Takes a backup's copy of an account already here: the user's choices (label, policy) and what the login
+   * Takes a backup's copy of an account already here: the user's choices (label, policy, caps, priority) and what the login
    * says (plan, email), plus — when the backup's login is the newer one — its tokens and the status that went
    * with them. Returns false if the account is gone.
    */
   restoreOver(
     id: string,
-    fields: Pick<AccountRecord, 'email' | 'planType' | 'label' | 'routingPolicy'>,
+    fields: Pick<
+      AccountRecord,
+      'email' | 'planType' | 'label' | 'routingPolicy' | 'capShortPercent' | 'capLongPercent' | 'priority'
+    >,
     login?: Pick<
       AccountRecord,
       | 'sealedTokens'
@@ -252,7 +261,8 @@ export class AccountsRepository {
         this.db
           .prepare(
             `UPDATE accounts SET email = coalesce(@email, email), plan_type = coalesce(@planType, plan_type),
-               label = @label, routing_policy = @routingPolicy, updated_at = @t WHERE id = @id`,
+               label = @label, routing_policy = @routingPolicy, cap_short_percent = @capShortPercent,
+               cap_long_percent = @capLongPercent, priority = @priority, updated_at = @t WHERE id = @id`,
           )
           .run({ ...fields, id, t }).changes > 0;
       if (!changed || !login) return changed;
@@ -275,6 +285,19 @@ export class AccountsRepository {
     return this.setColumn(id, 'routing_policy', policy);
   }
 
+  /** Sets or clears (null) the usage caps; a window left undefined keeps its cap. */
+  setUsageCap(id: string, cap: { short?: number | null; long?: number | null }): boolean {
+    let changed = false;
+    if (cap.short !== undefined) changed = this.setColumn(id, 'cap_short_percent', cap.short) || changed;
+    if (cap.long !== undefined) changed = this.setColumn(id, 'cap_long_percent', cap.long) || changed;
+    return changed;
+  }
+
+  /** Sets or clears (null) the account's place in sequential_drain. */
+  setPriority(id: string, priority: number | null): boolean {
+    return this.setColumn(id, 'priority', priority);
+  }
+
   /** Records the plan upstream now reports (an upgrade or downgrade after the login). */
   setPlanType(id: string, planType: string): boolean {
     return this.setColumn(id, 'plan_type', planType);
@@ -292,8 +315,8 @@ export class AccountsRepository {
 
   private setColumn(
     id: string,
-    column: 'routing_policy' | 'label' | 'plan_type',
-    value: string | null,
+    column: 'routing_policy' | 'label' | 'plan_type' | 'cap_short_percent' | 'cap_long_percent' | 'priority',
+    value: string | number | null,
   ): boolean {
     return (
       this.db

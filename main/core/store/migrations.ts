@@ -318,8 +318,17 @@ INSERT INTO model_prices VALUES
   ('gpt-5.2', 1.75, 0.175, 14, 0), ('gpt-5.2-codex', 1.75, 0.175, 14, 0);
 `;
 
+// Issue 12: the user's usage caps ("stop at X % of the 5 h / weekly window") and sequential priority per account.
+// Null = no cap / no place in the order, so existing accounts route exactly as before.
+const V3_CAPS_AND_PRIORITY = `
+ALTER TABLE accounts ADD COLUMN cap_short_percent INTEGER CHECK (cap_short_percent BETWEEN 1 AND 100);
+ALTER TABLE accounts ADD COLUMN cap_long_percent INTEGER CHECK (cap_long_percent BETWEEN 1 AND 100);
+ALTER TABLE accounts ADD COLUMN priority INTEGER CHECK (priority BETWEEN 1 AND 1000);
+`;
+
 /** The migrations this build knows, in order. */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial', sql: V1_INITIAL },
   { version: 2, name: 'insight', sql: V2_INSIGHT },
+  { version: 3, name: 'caps_and_priority', sql: V3_CAPS_AND_PRIORITY },
 ];

@@ -25,6 +25,12 @@ export interface AccountRecord {
   resetAt: number | null;
   blockedAt: number | null;
   routingPolicy: RoutingPolicy;
+  /** The user's usage cap on the 5 h window in percent (1–100); null = none. */
+  capShortPercent: number | null;
+  /** The user's usage cap on the long (weekly) window in percent (1–100); null = none. */
+  capLongPercent: number | null;
+  /** The user's place in sequential_drain (1 first); null = after the numbered accounts. */
+  priority: number | null;
   /** The SecretBox-sealed JSON of `{ idToken, accessToken, refreshToken }`. */
   sealedTokens: SealedSecret;
   accessExpiresAt: number | null;

@@ -18,6 +18,7 @@ import { SignedOut } from './SignedOut';
 import { SignOutButton } from './SignOutButton';
 import { Tabs } from './Tabs';
 import { useUi, type Tab } from './ui-store';
+import { ThemeSwitch } from '../components/ThemeSwitch';
 
 const STREAM_LABELS = {
   connecting: 'Connecting…',
@@ -59,6 +60,7 @@ function Dashboard() {
           <span className="dot" aria-hidden="true" />
           {STREAM_LABELS[stream]}
         </span>
+        <ThemeSwitch />
         <SignOutButton />
       </header>
       <Tabs />

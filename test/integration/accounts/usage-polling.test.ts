@@ -202,3 +202,18 @@ describe('plan changes', () => {
     expect(pool.core.store.accounts.get(imported.id)?.planType).toBe('pro');
   });
 });
+
+describe('reset credits (issue 12)', () => {
+  it('shows each account’s available reset credits from the usage endpoint, unknown until polled', async () => {
+    pool = await startAccountsPool({
+      accounts: [
+        { email: 'a@example.com', planType: 'pro', resetCredits: 2 },
+        { email: 'b@example.com', planType: 'plus' },
+      ],
+    });
+    expect((await account(pool, pool.ids[0]!)).resetCredits).toBe(null);
+    await pool.core.services.poller.pollNow();
+    expect((await account(pool, pool.ids[0]!)).resetCredits).toBe(2);
+    expect((await account(pool, pool.ids[1]!)).resetCredits).toBe(0);
+  });
+});

@@ -114,6 +114,11 @@ describe('electron-builder packaging (linux dir, stand-in Electron)', () => {
     expect(files.some((f) => f.startsWith('/node_modules/better-sqlite3/src'))).toBe(false);
   });
 
+  it('ships electron-updater for the packaged build to load, with the update feed', () => {
+    expect(files).toContain('/node_modules/electron-updater/package.json');
+    expect(readFileSync(join(ROOT, 'dist/main/main.js'), 'utf8')).toContain('import("electron-updater")');
+  });
+
   it('leaves out tests, TypeScript sources, source maps and the bundled or CLI-only packages', () => {
     for (const prefix of [
       '/test',

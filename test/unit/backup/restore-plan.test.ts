@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../../../shared/api';
-import type { BackupAccount, BackupContents } from '../../../main/core/backup/backup-contents';
+import {
+  backupContentsSchema,
+  type BackupAccount,
+  type BackupContents,
+} from '../../../main/core/backup/backup-contents';
 import { planRestore, type RestoreTarget } from '../../../main/core/backup/restore-plan';
 
 const account = (id: string, over: Partial<BackupAccount> = {}): BackupAccount => ({
@@ -16,6 +20,9 @@ const account = (id: string, over: Partial<BackupAccount> = {}): BackupAccount =
   resetAt: null,
   blockedAt: null,
   routingPolicy: 'normal',
+  capShortPercent: null,
+  capLongPercent: null,
+  priority: null,
   tokens: { idToken: null, accessToken: 'at', refreshToken: 'rt' },
   accessExpiresAt: null,
   lastRefreshAt: 1000,
@@ -159,5 +166,19 @@ describe('planRestore', () => {
     expect(plan.apiKeys).toEqual({ added: 1, present: 1 });
     expect(plan.registry).toEqual({ added: 1, changed: 1, unchanged: 1 });
     expect(plan.requests).toBe(0);
+  });
+});
+
+describe('backups from before issue 12', () => {
+  it('restore without caps, priority or pool-low threshold: those take their defaults', () => {
+    const { notifyPoolLowPercent: _n, ...oldSettings } = DEFAULT_SETTINGS;
+    const { capShortPercent: _s, capLongPercent: _l, priority: _p, ...oldAccount } = account('a');
+    const parsed = backupContentsSchema.parse({
+      ...contents(),
+      accounts: [oldAccount],
+      settings: oldSettings,
+    });
+    expect(parsed.settings.notifyPoolLowPercent).toBe(90);
+    expect(parsed.accounts[0]).toMatchObject({ capShortPercent: null, capLongPercent: null, priority: null });
   });
 });

@@ -60,6 +60,9 @@ const anyAccount = (id: string) =>
       drainStartedAt: fc.integer({ min: T - 200, max: T }),
       probeStreak: fc.integer({ min: 0, max: 3 }),
       familyBlock: fc.boolean(),
+      capShort: fc.oneof(fc.constant(null), fc.constant(null), fc.integer({ min: 40, max: 100 })),
+      capLong: fc.oneof(fc.constant(null), fc.constant(null), fc.integer({ min: 40, max: 100 })),
+      priority: fc.oneof(fc.constant(null), fc.integer({ min: 1, max: 4 })),
     })
     .map((r) =>
       acct(id, {
@@ -80,6 +83,8 @@ const anyAccount = (id: string) =>
         tiers: { codex: { tier: r.tier, drainStartedAt: r.drainStartedAt, probeStreak: r.probeStreak } },
         familyBlocks: r.familyBlock ? { codex_spark: { blockedAt: T - 100, resetAt: T + 50 } } : {},
         families: r.spark === null ? {} : { codex_spark: { P: r.spark, at: T - 10 } },
+        usageCap: { short: r.capShort, long: r.capLong },
+        priority: r.priority,
       }),
     );
 

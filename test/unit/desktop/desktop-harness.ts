@@ -35,6 +35,8 @@ export async function desktopHarness(): Promise<DesktopHarness> {
           CODEX_POOL_PORT: '0',
           CODEX_POOL_UPSTREAM_BASE_URL: sim.upstreamBaseUrl,
           CODEX_POOL_AUTH_BASE_URL: sim.authBaseUrl,
+          // "Open at login" on Linux writes an autostart file: keep it out of the real home.
+          XDG_CONFIG_HOME: join(dataDir, 'config'),
         },
         argv: [],
         platform: 'linux',

@@ -91,9 +91,13 @@ export function recordingActions(): { [K in keyof TrayActions]: Mock<TrayActions
     resumeAll: vi.fn<TrayActions['resumeAll']>(),
     pauseAccount: vi.fn<TrayActions['pauseAccount']>(),
     resumeAccount: vi.fn<TrayActions['resumeAccount']>(),
+    refreshAccount: vi.fn<TrayActions['refreshAccount']>(),
+    signIn: vi.fn<TrayActions['signIn']>(),
     setOpenAtLogin: vi.fn<TrayActions['setOpenAtLogin']>(),
     connectCodex: vi.fn<TrayActions['connectCodex']>(),
     disconnectCodex: vi.fn<TrayActions['disconnectCodex']>(),
+    setNotifyPoolLow: vi.fn<TrayActions['setNotifyPoolLow']>(),
+    checkForUpdates: vi.fn<TrayActions['checkForUpdates']>(),
     quit: vi.fn<TrayActions['quit']>(),
   };
 }

@@ -34,6 +34,8 @@ describe('notificationFor', () => {
     expect(notificationFor(status('exhausted'), alice, NOW)).toEqual({
       title: 'alice@example.com reached its limit',
       body: 'Requests go to the other accounts meanwhile. It is back in 2h 5m.',
+      cause: 'exhausted:a1',
+      period: String(alice.resetAt),
     });
     expect(notificationFor(status('exhausted'), { ...alice, resetAt: null }, NOW)!.body).toBe(
       'Requests go to the other accounts meanwhile.',
@@ -48,7 +50,10 @@ describe('notificationFor', () => {
       notificationFor(status('reauth_required', 'The refresh token was already used'), alice, NOW),
     ).toEqual({
       title: 'alice@example.com needs a new sign-in',
-      body: 'Open the dashboard and sign in to this account again. The refresh token was already used.',
+      body: 'Sign in to this account again to bring it back. The refresh token was already used.',
+      cause: 'reauth:a1',
+      period: String(NOW),
+      action: { kind: 'sign_in', accountId: 'a1', label: 'Sign in' },
     });
     expect(notificationFor(status('deactivated'), alice, NOW)!.title).toBe(
       'alice@example.com was deactivated',
@@ -123,6 +128,52 @@ describe('setupNotifications', () => {
     notifier.dispose();
     events.publish(status('exhausted'));
     expect(electronMock.notifications).toHaveLength(2);
+  });
+
+  it('a sign-in notice has a Sign in button that starts the browser login; a click does the same', async () => {
+    const events = new EventBus();
+    const startBrowser = vi.fn(async () => ({
+      loginId: 'l1',
+      authorizeUrl: 'https://auth.example/x',
+      expiresAt: 0,
+    }));
+    const openExternal = vi.fn(async () => {});
+    const onClick = vi.fn();
+    const core = fakeCore(events) as unknown as { services: Record<string, unknown> };
+    core.services.logins = { startBrowser };
+    setupNotifications({
+      core: core as unknown as Core,
+      onClick,
+      openExternal,
+      log: silentLogger,
+      now: () => NOW,
+    });
+    events.publish(status('reauth_required'));
+    const shown = electronMock.notifications[0]!;
+    expect((shown.options as { actions?: unknown }).actions).toEqual([{ type: 'button', text: 'Sign in' }]);
+    shown.emit('action', {}, 0);
+    await vi.waitFor(() => expect(openExternal).toHaveBeenCalledWith('https://auth.example/x'));
+    expect(onClick).not.toHaveBeenCalled();
+  });
+
+  it('coalesces: the same cause in the same period once, and quiet after the user dismisses it', () => {
+    const events = new EventBus();
+    let t = NOW;
+    setupNotifications({ core: fakeCore(events), onClick: vi.fn(), log: silentLogger, now: () => t });
+    events.publish(status('exhausted'));
+    events.publish(status('exhausted')); // same reset: the same news
+    expect(electronMock.notifications).toHaveLength(1);
+    electronMock.notifications[0]!.emit('close'); // dismissed, not used
+    t += 3600;
+    const resetAt = alice.resetAt;
+    alice.resetAt = NOW + 9 * 3600; // a later limit: a new period, but the cause is still quiet
+    events.publish(status('deactivated'));
+    events.publish(status('exhausted'));
+    alice.resetAt = resetAt;
+    expect(electronMock.notifications.map((n) => n.options.title)).toEqual([
+      'alice@example.com reached its limit',
+      'alice@example.com was deactivated',
+    ]);
   });
 
   it('does nothing where the OS has no notifications', () => {

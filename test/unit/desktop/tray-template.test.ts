@@ -18,7 +18,7 @@ describe('trayTemplate', () => {
   it('shows every account with its 5 h and weekly quota and the age of the data', () => {
     const menu = trayTemplate(poolState(), recordingActions());
     expect(labels(menu).slice(0, 6)).toEqual([
-      'Codex Pool — 2 of 5 accounts available',
+      'Pool — no quota data yet',
       'alice@example.com — 5h 42% · wk 18% (updated 1m ago)',
       'Bob (Pro) — 5h 7% · wk 64% (updated just now)',
       'carol@example.com — quota used up · back in 3h 10m',
@@ -27,7 +27,7 @@ describe('trayTemplate', () => {
     ]);
   });
 
-  it('details each window and its reset on hover, with the action that fits the status', () => {
+  it('details each window and its reset on hover, with the actions that fit the status', () => {
     const actions = recordingActions();
     const menu = trayTemplate(poolState(), actions);
     const alice = findMenuItem(menu, 'account:a1')!;
@@ -37,17 +37,46 @@ describe('trayTemplate', () => {
       'Updated 1m ago',
       '<separator>',
       'Pause this account',
+      'Refresh quota',
+      'Sign in again…',
+      'Copy email',
     ]);
-    alice.submenu!.at(-1)!.click!();
+    findMenuItem(menu, 'pause:a1')!.click!();
     expect(actions.pauseAccount).toHaveBeenCalledWith('a1');
+    findMenuItem(menu, 'refresh:a1')!.click!();
+    expect(actions.refreshAccount).toHaveBeenCalledWith('a1');
+    findMenuItem(menu, 'copy-email:a1')!.click!();
+    expect(actions.copyText).toHaveBeenCalledWith('alice@example.com');
 
-    const dave = findMenuItem(menu, 'account:a4')!;
-    dave.submenu!.at(-1)!.click!();
+    findMenuItem(menu, 'resume:a4')!.click!();
     expect(actions.resumeAccount).toHaveBeenCalledWith('a4');
 
     const erin = findMenuItem(menu, 'account:a5')!;
-    expect(labels(erin.submenu!)).toContain('No quota data yet');
-    expect(erin.submenu!.at(-1)!.label).toBe('Sign in again in the dashboard…');
+    expect(labels(erin.submenu!)).toEqual([
+      '5-hour window: no data',
+      'Weekly window: no data',
+      'No quota data yet',
+      '<separator>',
+      'Sign in again…',
+      'Copy email',
+    ]);
+    findMenuItem(menu, 'sign-in:a5')!.click!();
+    expect(actions.signIn).toHaveBeenCalledWith('a5');
+  });
+
+  it('shows the reset credits the usage endpoint reported', () => {
+    const [alice, bob] = poolAccounts();
+    const menu = trayTemplate(
+      poolState({
+        accounts: [
+          { ...alice!, resetCredits: 2 },
+          { ...bob!, resetCredits: 0 },
+        ],
+      }),
+      recordingActions(),
+    );
+    expect(labels(findMenuItem(menu, 'account:a1')!.submenu!)).toContain('Reset credits: 2 available');
+    expect(labels(findMenuItem(menu, 'account:a2')!.submenu!)).toContain('Reset credits: none');
   });
 
   it('offers the eight strategies as radio items with the current one checked; a click switches', () => {

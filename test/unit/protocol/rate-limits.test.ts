@@ -136,6 +136,21 @@ describe('formatPooledRateLimitHeaders (§12)', () => {
 });
 
 describe('parseUsagePayload (§9)', () => {
+  it.each([
+    [{ available_count: 2 }, 2],
+    [{ available_count: '1' }, 1],
+    [{ available_count: -1 }, null],
+    [{ available_count: 1.5 }, null],
+    [{}, null],
+    [null, null],
+    [undefined, null],
+  ])('rate_limit_reset_credits %j → %s reset credits on the standard sample', (field, count) => {
+    const r = parseUsagePayload({ ...USAGE_JSON, rate_limit_reset_credits: field }, NOW);
+    if (!r.ok) throw new Error(r.message);
+    expect(r.value.resetCredits).toBe(count);
+    expect(r.value.samples[0]!.resetCredits).toBe(count ?? undefined);
+  });
+
   it('parses the §9 example', () => {
     const r = parseUsagePayload(USAGE_JSON, NOW);
     expect(r.ok).toBe(true);
@@ -148,6 +163,7 @@ describe('parseUsagePayload (§9)', () => {
       credits,
       workspace: { id: 'ws_1', label: 'Personal', seatType: 'default' },
       rateLimitReachedKind: 'rate_limit_reached',
+      resetCredits: 0,
     });
     expect(r.value.samples).toEqual([
       {
@@ -155,6 +171,7 @@ describe('parseUsagePayload (§9)', () => {
         primary: { usedPercent: 45, windowMinutes: 300, resetAt: 1741500000 },
         secondary: { usedPercent: 12, windowMinutes: 10080, resetAt: 1741900000 },
         credits,
+        resetCredits: 0,
         recordedAt: NOW,
       },
       {

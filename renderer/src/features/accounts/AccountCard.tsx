@@ -7,6 +7,7 @@ import { StatusBadge } from '../../components/StatusBadge';
 import { useUi } from '../../app/ui-store';
 import { POLICY_NAMES, formatAge, formatCountdown, planName } from '../../lib/format';
 import { accountName, accountsResource, patchAccount } from './accounts-data';
+import { AccountLimits } from './AccountLimits';
 import { QuotaBar } from './QuotaBar';
 import { AccountHistory } from '../history/AccountHistory';
 
@@ -83,6 +84,16 @@ export function AccountCard({ account, now }: AccountCardProps) {
       {OUT_STATUSES.has(account.status) && account.resetAt !== null && (
         <p className="small">Back {formatCountdown(account.resetAt, now)}.</p>
       )}
+      {account.capped !== null && (
+        <p className="small" data-testid="account-capped">
+          Past its cap of {account.capped.capPercent} % of the{' '}
+          {account.capped.window === 'short' ? '5-hour' : 'weekly'} window: no requests
+          {account.capped.until !== null
+            ? ` until it resets ${formatCountdown(account.capped.until, now)}`
+            : ''}
+          .
+        </p>
+      )}
       {account.lastError && (
         <p className="last-error small" data-testid="account-last-error">
           <strong>Last error:</strong> {account.lastError}
@@ -98,6 +109,12 @@ export function AccountCard({ account, now }: AccountCardProps) {
           ? 'No quota data yet — refresh to fetch it.'
           : `Quota updated ${formatAge(quota.recordedAt, now)}${stale ? ' — may be out of date' : ''}`}
       </p>
+
+      {account.resetCredits !== null && (
+        <p className="small muted" data-testid="reset-credits">
+          Reset credits: {account.resetCredits === 0 ? 'none' : `${account.resetCredits} available`}
+        </p>
+      )}
 
       {quota.additional.length > 0 && (
         <section className="additional" aria-label="Additional limits">
@@ -127,6 +144,12 @@ export function AccountCard({ account, now }: AccountCardProps) {
       )}
 
       <AccountHistory account={account} name={name} />
+
+      <AccountLimits
+        account={account}
+        busy={busy !== null}
+        onSave={(change) => act('Set limits of', () => api.updateAccount(account.id, change))}
+      />
 
       <div className="account-actions">
         <label className="inline-field" htmlFor={policyId}>

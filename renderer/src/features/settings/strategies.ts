@@ -16,7 +16,10 @@ export const STRATEGY_INFO: Record<RoutingStrategy, { name: string; picks: strin
     name: 'Relative availability',
     picks: 'The account with the most credits per second until its weekly reset.',
   },
-  sequential_drain: { name: 'Sequential drain', picks: 'The smallest plan first.' },
+  sequential_drain: {
+    name: 'Sequential drain',
+    picks: 'Accounts in the order set on their cards (Order), then the smallest plan first.',
+  },
   reset_drain: { name: 'Reset drain', picks: 'The account whose week resets soonest.' },
   single_account: { name: 'Single account', picks: 'Only the pinned account, never another.' },
 };
