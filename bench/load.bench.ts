@@ -16,6 +16,7 @@ import {
   plainNodeStartMs,
   rssMb,
   startBare,
+  startLatencyProbe,
   startPool,
   type Measured,
 } from './load/processes';
@@ -115,18 +116,10 @@ async function interleaved(
   return out;
 }
 
-/** Polls /api/health every 20 ms and the process's RSS every 100 ms while a run goes on. */
+/** Probes /api/health every 20 ms (from its own process) and the pool's RSS every 100 ms while a run goes on. */
 function probe(pool: Measured, sink: { healthMaxMs: number; rssMaxMb: number }): () => Promise<void> {
   let running = true;
-  const health = (async () => {
-    while (running) {
-      const t0 = performance.now();
-      const res = await request(`${pool.url}/api/health`);
-      await res.body.dump();
-      sink.healthMaxMs = Math.max(sink.healthMaxMs, performance.now() - t0);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  })();
+  const latency = startLatencyProbe(`${pool.url}/api/health`);
   const memory = (async () => {
     while (running) {
       sink.rssMaxMb = Math.max(sink.rssMaxMb, await rssMb(pool.pid));
@@ -135,7 +128,8 @@ function probe(pool: Measured, sink: { healthMaxMs: number; rssMaxMb: number }):
   })();
   return async () => {
     running = false;
-    await Promise.all([health, memory]);
+    sink.healthMaxMs = Math.max(sink.healthMaxMs, await latency.stop());
+    await memory;
   };
 }
 

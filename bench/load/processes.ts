@@ -140,3 +140,37 @@ export async function plainNodeStartMs(): Promise<number> {
   await stopChild(child);
   return ms;
 }
+
+/**
+ * Probes `url` every 20 ms from a process of its own, so the latency measured is the server's, not that of the
+ * busy benchmark process (which also runs the simulator and the load's clients). `stop()` resolves with the
+ * largest latency seen, in ms.
+ */
+export function startLatencyProbe(url: string): { stop(): Promise<number> } {
+  const script = `
+    const http = require('node:http');
+    const agent = new http.Agent({ keepAlive: true });
+    let max = 0, running = true;
+    process.on('SIGTERM', () => { running = false; });
+    (async () => {
+      while (running) {
+        const t0 = performance.now();
+        await new Promise((resolve) => http.get(${JSON.stringify(url)}, { agent }, (res) => { res.resume(); res.on('end', resolve); }).on('error', resolve));
+        max = Math.max(max, performance.now() - t0);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      process.stdout.write(String(max));
+      process.exit(0);
+    })();`;
+  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  return {
+    async stop() {
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      await exited;
+      return Number(out);
+    },
+  };
+}
