@@ -1,34 +1,25 @@
 import { randomUUID } from 'node:crypto';
-import { arch, release, type } from 'node:os';
-import type { IncomingMessage } from 'node:http';
 import type { CoreConfig } from './config';
 import { isLoopbackHost } from './config';
 import type { Logger } from './log';
 import type { Route } from './http/router';
-import { HttpError } from './http/http-error';
-import { isAllowedHost, isCrossSite, type GuardOptions } from './admin/guard';
-import { createWriteQueue, type RequestLogInput, type Store, type WriteQueue } from './store';
+import type { GuardOptions } from './admin/guard';
+import { batchedRequestRows, createWriteQueue, type Store, type WriteQueue } from './store';
 import { StorageHealth } from './store/storage-health';
 import type { SecretBox } from './secrets';
 import type { GatedModelEntry } from './balancer';
 import { PoolState, type PoolEvent } from './pool/pool-state';
 import { SettingsService } from './settings/settings-service';
-import {
-  createUpstreamDispatcher,
-  DEFAULT_UPSTREAM_CONNECTIONS,
-  DEFAULT_UPSTREAM_TIMEOUTS,
-  UpstreamClient,
-  type UpstreamTimeouts,
-} from './upstream/client';
+import { createUpstreams, type UpstreamClient, type UpstreamTimeouts } from './upstream/client';
 import { TokenService } from './accounts/token-service';
 import { AccountService } from './accounts/account-service';
 import { Affinity } from './proxy/affinity';
 import { ApiKeyService } from './proxy/api-keys';
 import { ModelCatalog } from './proxy/catalog';
 import { proxyRoutes } from './proxy/proxy-routes';
+import { createClientGate } from './proxy/client-gate';
 import { createPooledUsageCache } from './usage/pooled-usage-cache';
-import type { CodexPersona } from './protocol';
-import { CATALOG_CLIENT_VERSION } from './proxy/catalog';
+import { codexPersona } from './proxy/persona';
 import { EventBus } from './events/event-bus';
 import { adminEventFromPool } from './events/admin-events';
 import { LoginManager } from './accounts/oauth-login';
@@ -104,16 +95,6 @@ export interface Services {
   stop(): Promise<void>;
 }
 
-/** The Codex persona presented upstream for non-Codex clients (PROTOCOL.md §4.1). */
-export function codexPersona(): CodexPersona {
-  const os = type() === 'Darwin' ? 'Mac OS' : type() === 'Windows_NT' ? 'Windows' : type();
-  return {
-    originator: 'codex_cli_rs',
-    version: CATALOG_CLIENT_VERSION,
-    userAgent: `codex_cli_rs/${CATALOG_CLIENT_VERSION} (${os} ${release()}; ${arch() === 'x64' ? 'x86_64' : arch()}) codex-pool`,
-  };
-}
-
 /** Builds the object graph of a started core over an open store. Nothing here listens; timers start later. */
 export function buildServices(deps: ServiceDeps): Services {
   const { config, store, log, now, random } = deps;
@@ -144,23 +125,16 @@ export function buildServices(deps: ServiceDeps): Services {
   });
   pool.load();
 
-  const { connections, ...configuredTimeouts } = config.upstream ?? {};
-  const timeouts: UpstreamTimeouts = {
-    ...DEFAULT_UPSTREAM_TIMEOUTS,
-    ...configuredTimeouts,
-    ...deps.upstreamTimeouts,
-  };
-  const dispatcher = createUpstreamDispatcher(deps.env, timeouts, connections);
-  const upstreamConnections = connections ?? DEFAULT_UPSTREAM_CONNECTIONS;
-  const upstream = new UpstreamClient(dispatcher, config.upstreamBaseUrl, {
-    connections: upstreamConnections,
-    onQueued: (open) =>
-      log.warn('requests are waiting for an upstream connection; raise CODEX_POOL_UPSTREAM_CONNECTIONS', {
-        open,
-        cap: upstreamConnections,
-      }),
+  const upstreams = createUpstreams({
+    env: deps.env,
+    upstreamBaseUrl: config.upstreamBaseUrl,
+    authBaseUrl: config.authBaseUrl,
+    configured: config.upstream ?? {},
+    ...(deps.upstreamTimeouts ? { overrides: deps.upstreamTimeouts } : {}),
+    warn: (message, fields) => log.warn(message, fields),
   });
-  const auth = new UpstreamClient(dispatcher, config.authBaseUrl);
+  const { upstream, auth, timeouts } = upstreams;
+
   const tokens = new TokenService({
     repo: {
       get: (id) => pool.record(id) ?? null,
@@ -259,31 +233,15 @@ export function buildServices(deps: ServiceDeps): Services {
   const selfTest = new SelfTest();
   const keyRequired = (): boolean => settings.get().requireApiKey || !isLoopbackHost(config.host);
 
-  const authorizeClient = (req: IncomingMessage): void => {
-    // Any web page can send requests to 127.0.0.1. A page on another site (or a DNS-rebound name pointing here)
-    // must not spend the user's quota or read the answers: refuse foreign Host names and cross-site browsers.
-    if (!isAllowedHost(req.headers.host, deps.hostGuard)) {
-      throw new HttpError(421, 'misdirected_request', 'This server does not answer to that host name.');
-    }
-    if (isCrossSite(req, deps.hostGuard)) {
-      throw new HttpError(403, 'cross_site_request', 'Requests from web pages on other sites are refused.');
-    }
-    const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
-    if (match && selfTest.recognise(match[1]!)) return;
-    const originator = req.headers['originator'];
-    clientsSeen.note(req.headers['user-agent'], typeof originator === 'string' ? originator : undefined);
-    if (!keyRequired()) return;
-    if (match && apiKeys.verify(match[1]!)) return;
-    throw new HttpError(
-      401,
-      'invalid_api_key',
-      match
-        ? 'The proxy API key is not valid.'
-        : 'This proxy requires an API key: send Authorization: Bearer cp-….',
-    );
-  };
+  const authorizeClient = createClientGate({
+    hostGuard: deps.hostGuard,
+    apiKeys,
+    keyRequired,
+    isSelfTest: (bearer) => selfTest.recognise(bearer),
+    noteClient: (userAgent, originator) => clientsSeen.note(userAgent, originator),
+  });
 
-  let pendingRows: RequestLogInput[] = [];
+  const writeRequestRow = batchedRequestRows(queue);
   const routes = proxyRoutes({
     pool,
     tokens,
@@ -297,14 +255,7 @@ export function buildServices(deps: ServiceDeps): Services {
       selfTest.observe(row.accountId);
       const moved = conversations.observe(row);
       if (moved) events.publish(moved);
-      // One queued write takes every row logged until the batch runs: one statement each, not a savepoint each.
-      if (pendingRows.length === 0)
-        queue.push((s) => {
-          const rows = pendingRows;
-          pendingRows = [];
-          s.requests.insertMany(rows);
-        });
-      pendingRows.push(row);
+      writeRequestRow(row);
       events.publish({
         type: 'request',
         time: row.startedAt / 1000,
@@ -417,16 +368,11 @@ export function buildServices(deps: ServiceDeps): Services {
       await logins.stop();
       events.closeAll();
       const unsaved = tokens.retryUnsaved();
-      if (unsaved > 0) {
-        log.error(
-          'renewed logins could not be saved before stopping; those accounts will need a new sign-in',
-          {
-            accounts: unsaved,
-          },
-        );
-      }
+      const lost =
+        'renewed logins could not be saved before stopping; those accounts will need a new sign-in';
+      if (unsaved > 0) log.error(lost, { accounts: unsaved });
       queue.stop();
-      await dispatcher.close();
+      await upstreams.close();
     },
   };
 }

@@ -3,7 +3,13 @@ export { DATABASE_FILE_NAME, openStore, type OpenStoreOptions, type Store } from
 export { StoreError, type StoreErrorCode } from './errors';
 export { MIGRATIONS, type Migration } from './migrations';
 export { BACKUPS_TO_KEEP, migrationChecksum } from './migrate';
-export { createWriteQueue, type QueuedWrite, type WriteQueue, type WriteQueueOptions } from './write-queue';
+export {
+  batchedRequestRows,
+  createWriteQueue,
+  type QueuedWrite,
+  type WriteQueue,
+  type WriteQueueOptions,
+} from './write-queue';
 export { newAccountId, userKeyFor, type AccountsRepository } from './accounts-repository';
 export type { QuotaRepository } from './quota-repository';
 export type { RequestsRepository } from './requests-repository';

@@ -1,4 +1,5 @@
 import type { Store } from './open-store';
+import type { RequestLogInput } from './types';
 
 /** A deferred write: runs later, inside the queue's batch transaction. */
 export type QueuedWrite = (store: Store) => void;
@@ -110,5 +111,22 @@ export function createWriteQueue(store: Store, options: WriteQueueOptions = {}):
     get pending(): number {
       return queue.length;
     },
+  };
+}
+
+/**
+ * Request-log rows, written behind: one queued write takes every row logged until its batch runs, one statement
+ * each rather than a savepoint each.
+ */
+export function batchedRequestRows(queue: WriteQueue): (row: RequestLogInput) => void {
+  let pending: RequestLogInput[] = [];
+  return (row) => {
+    if (pending.length === 0)
+      queue.push((s) => {
+        const rows = pending;
+        pending = [];
+        s.requests.insertMany(rows);
+      });
+    pending.push(row);
   };
 }

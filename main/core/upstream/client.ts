@@ -134,3 +134,45 @@ export class UpstreamClient {
     return this.dispatcher.close();
   }
 }
+
+/** The two upstream clients of a core over one connection pool, and the bounds they run with. */
+export interface Upstreams {
+  /** The ChatGPT backend (responses, usage, models). */
+  upstream: UpstreamClient;
+  /** The OpenAI auth server (token exchange and refresh). */
+  auth: UpstreamClient;
+  timeouts: UpstreamTimeouts;
+  /** Closes idle connections of both. */
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the upstream side: bounds from the defaults, then the environment's settings, then the caller's (tests);
+ * one keep-alive pool for both base URLs; a log line through `warn` when requests wait at the connection cap.
+ */
+export function createUpstreams(options: {
+  env: Record<string, string | undefined>;
+  upstreamBaseUrl: string;
+  authBaseUrl: string;
+  configured: { connections?: number } & Partial<UpstreamTimeouts>;
+  overrides?: Partial<UpstreamTimeouts>;
+  warn: (message: string, fields: Record<string, unknown>) => void;
+}): Upstreams {
+  const { connections = DEFAULT_UPSTREAM_CONNECTIONS, ...configuredTimeouts } = options.configured;
+  const timeouts: UpstreamTimeouts = {
+    ...DEFAULT_UPSTREAM_TIMEOUTS,
+    ...configuredTimeouts,
+    ...options.overrides,
+  };
+  const dispatcher = createUpstreamDispatcher(options.env, timeouts, connections);
+  const upstream = new UpstreamClient(dispatcher, options.upstreamBaseUrl, {
+    connections,
+    onQueued: (open) =>
+      options.warn('requests are waiting for an upstream connection; raise CODEX_POOL_UPSTREAM_CONNECTIONS', {
+        open,
+        cap: connections,
+      }),
+  });
+  const auth = new UpstreamClient(dispatcher, options.authBaseUrl);
+  return { upstream, auth, timeouts, close: () => dispatcher.close() };
+}
