@@ -37,15 +37,16 @@ export function conversationMovedNotice(
 }
 
 /**
- * Moves that follow from what the user set, whenever the next turn comes: the account it left is paused, sticky
- * sessions are off (every turn may go elsewhere), or the user pinned the account it went to.
+ * Moves that follow from what the user did, whenever the next turn comes: the account it left is paused or was
+ * removed, sticky sessions are off (every turn may go elsewhere), or the user pinned the account it went to.
  */
 function ownDoing(
   event: Extract<AdminEvent, { type: 'conversation_moved' }>,
   from: MovedAccount | null,
   settings: MoveSettings,
 ): boolean {
-  if (from?.status === 'paused') return true;
+  // Removing an account is always the user's doing; so is pausing it.
+  if (from === null || from.status === 'paused') return true;
   if (!settings.stickySessions || event.cause === 'off') return true;
   return settings.routingStrategy === 'single_account' && settings.pinnedAccountId === event.toAccountId;
 }

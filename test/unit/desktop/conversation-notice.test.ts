@@ -72,7 +72,8 @@ describe('conversationMovedNotice', () => {
   });
 
   it("stays quiet for moves that are the user's own doing, however late the next turn comes", () => {
-    // The account it left is paused.
+    // The account it left was removed, or is paused.
+    expect(conversationMovedNotice(moved(), null, work, on)).toBeNull();
     expect(
       conversationMovedNotice(moved({ cause: 'unavailable' }), { ...alice, status: 'paused' }, work, on),
     ).toBeNull();
