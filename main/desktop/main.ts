@@ -1,7 +1,8 @@
 /**
  * The Electron shell, wired in order (electron/fiddle style): single-instance lock → app ready → config → secret
- * box → core → window, notifications, tray → quit handling. Each `setupX()` lives in its own small module; the
- * decisions they make (menu, icon, notices, window policy) are pure functions tested without Electron.
+ * box → core → window, notifications, application menu, tray → quit handling. Each `setupX()` lives in its own
+ * small module; the decisions they make (menu, icon, notices, window policy) are pure functions tested without
+ * Electron.
  * `entry.ts` calls {@link startDesktop}; tests call it with a mocked `electron`.
  */
 import { join } from 'node:path';
@@ -16,6 +17,7 @@ import { setupWindow, openExternalSafely, type DashboardWindow } from './window'
 import { setupNotifications, type Notifier } from './notifications';
 import { keyFileNotice } from './notification-template';
 import { setupUpdater } from './updater';
+import { setupAppMenu } from './app-menu';
 import { readVersion } from '../core/version';
 import { setupLoginItem } from './login-item';
 import { setupTray, type TrayController } from './tray';
@@ -105,8 +107,9 @@ export async function startDesktop(options: DesktopOptions = {}): Promise<Deskto
     openExternal: openExternalSafely,
     log,
   });
-  // The updater refreshes the tray, which shows the updater: bound once both exist.
+  // The updater refreshes the tray and the window's menu, which show the updater: bound once they exist.
   let refreshTray = (): void => {};
+  let refreshMenu = (): void => {};
   const updater = setupUpdater({
     build: {
       packaged: app.isPackaged,
@@ -116,9 +119,13 @@ export async function startDesktop(options: DesktopOptions = {}): Promise<Deskto
       version: readVersion(),
     },
     notify: (notice) => notifier.notify(notice),
-    onChange: () => refreshTray(),
+    onChange: () => {
+      refreshTray();
+      refreshMenu();
+    },
     log,
   });
+  refreshMenu = setupAppMenu({ platform, updater, onUpdateClick: () => refreshTray() }).refresh;
   const tray = setupTray({
     core,
     secretStorage,

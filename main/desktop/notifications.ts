@@ -9,6 +9,7 @@ import {
   type NoticeAction,
 } from './notification-template';
 import { poolNotices, poolSignals, type PoolSignals } from './pool-watch';
+import { conversationMovedNotice, type MovedAccount } from './conversation-notice';
 
 /** Shows desktop notifications for the core's account events. */
 export interface Notifier {
@@ -36,7 +37,8 @@ export interface NotificationDeps {
 /**
  * Subscribes to the core's event bus in-process and shows, through the coalescer, a notification when an account
  * runs out, comes back, needs a new sign-in or is deactivated, and when the pool is exhausted, low, or an exhausted
- * account has a reset credit. Buttons where the OS shows them (macOS), the same action on a click elsewhere.
+ * account has a reset credit; and, when the user turned it on, when a conversation moves to another account.
+ * Buttons where the OS shows them (macOS), the same action on a click elsewhere.
  */
 export function setupNotifications(deps: NotificationDeps): Notifier {
   const now = deps.now ?? (() => Math.floor(Date.now() / 1000));
@@ -93,7 +95,7 @@ export function setupNotifications(deps: NotificationDeps): Notifier {
     if (result.show !== null) display(result.show);
   };
 
-  const lookup = (id: string): NoticeAccount | null => {
+  const lookup = (id: string): (NoticeAccount & MovedAccount) | null => {
     try {
       return core.services.accounts.view(id);
     } catch {
@@ -118,6 +120,15 @@ export function setupNotifications(deps: NotificationDeps): Notifier {
   const unsubscribe = core.services.events.subscribe((event) => {
     const t = now();
     if (event.type === 'settings') return feed({ type: 'own_action', accountId: null, at: t });
+    if (event.type === 'conversation_moved') {
+      const settings = core.services.settings.get();
+      const from = lookup(event.fromAccountId);
+      const notice = conversationMovedNotice(event, from, lookup(event.toAccountId), settings);
+      // About the account it left: pausing that one is the user's own action that moves conversations (a pin or
+      // sticky sessions turned off are told by the settings, however late the next turn comes).
+      if (notice) feed({ type: 'notice', notice, accountId: event.fromAccountId, at: t });
+      return;
+    }
     if (event.type !== 'account_status') return;
     if (event.transition === 'paused' || event.transition === 'resumed') {
       feed({ type: 'own_action', accountId: event.accountId, at: t });

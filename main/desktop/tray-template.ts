@@ -50,6 +50,8 @@ export interface TrayState {
   clock?: ClockStyle;
   /** The pool-low notice threshold (settings), null = off. */
   notifyPoolLowPercent?: number | null;
+  /** Whether a conversation moving to another account is notified (settings). */
+  notifyConversationMoved?: boolean;
   /** The updater's tray item; absent when there is no updater. */
   update?: { label: string; enabled: boolean };
   /** Where the Codex CLI's config points; absent when it could not be read. */
@@ -76,6 +78,8 @@ export interface TrayActions {
   disconnectCodex(): void;
   /** Sets the pool-low notice threshold; null turns it off. */
   setNotifyPoolLow(percent: number | null): void;
+  /** Turns the conversation-moved notice on or off. */
+  setNotifyConversationMoved(on: boolean): void;
   /** Checks for an update now, or restarts into one that is ready. */
   checkForUpdates(): void;
   quit(): void;
@@ -131,6 +135,17 @@ export function trayTemplate(state: TrayState, actions: TrayActions): TrayMenuIt
   if (anyPausable) items.push({ id: 'pause-all', label: 'Pause all accounts', click: actions.pauseAll });
   if (anyPaused) items.push({ id: 'resume-all', label: 'Resume all accounts', click: actions.resumeAll });
   if (state.notifyPoolLowPercent !== undefined) items.push(poolLowMenu(state.notifyPoolLowPercent, actions));
+  if (state.notifyConversationMoved !== undefined) {
+    const on = state.notifyConversationMoved;
+    items.push({
+      id: 'notify-conversation-moved',
+      label: 'Notify when a conversation moves',
+      toolTip: 'Its prompt cache starts over on the new account',
+      type: 'checkbox',
+      checked: on,
+      click: () => actions.setNotifyConversationMoved(!on),
+    });
+  }
   if (state.openAtLogin !== null) {
     const open = state.openAtLogin;
     items.push({

@@ -57,6 +57,7 @@ export function readTrayState(
     accounts,
     strategy: settings.routingStrategy,
     notifyPoolLowPercent: settings.notifyPoolLowPercent,
+    notifyConversationMoved: settings.notifyConversationMoved,
     pinnedAccountId: pinned !== null && accounts.some((a) => a.id === pinned) ? pinned : null,
     demo: core.config.demo,
     proxyUrl: core.url,
@@ -173,6 +174,10 @@ export function trayActions(deps: TrayDeps, refresh: () => void): TrayActions {
     },
     setNotifyPoolLow(percent) {
       core.services.settings.update({ notifyPoolLowPercent: percent });
+      refresh();
+    },
+    setNotifyConversationMoved(on) {
+      core.services.settings.update({ notifyConversationMoved: on });
       refresh();
     },
     checkForUpdates() {

@@ -18,6 +18,8 @@ export const settingsSchema = z.object({
    * null turns the notice off.
    */
   notifyPoolLowPercent: z.number().int().min(50).max(100).nullable(),
+  /** Desktop app: notify when a conversation moves to another account (its prompt cache starts over). */
+  notifyConversationMoved: z.boolean(),
 });
 /** The routing settings. */
 export type Settings = z.infer<typeof settingsSchema>;
@@ -35,4 +37,5 @@ export const DEFAULT_SETTINGS: Settings = {
   pinnedAccountId: null,
   requireApiKey: false,
   notifyPoolLowPercent: 90,
+  notifyConversationMoved: false,
 };

@@ -46,6 +46,21 @@ describe('routing and requests', () => {
     expect(errors).toEqual([]);
   });
 
+  it('turns the desktop conversation-moved notice on and off, off by default', async () => {
+    pool = await startPool({ accounts: [{ email: 'a@example.com', planType: 'plus' }] });
+    const { page, errors } = await signIn(browser(), pool.core);
+    await page.getByRole('tab', { name: 'Routing' }).click();
+    const notices = page.getByRole('group', { name: 'Desktop notifications' });
+    const moved = notices.getByRole('checkbox', { name: /Conversation moved/ });
+    expect(await moved.isChecked()).toBe(false);
+    await moved.check();
+    await expect.poll(async () => (await settings(pool!)).notifyConversationMoved).toBe(true);
+    // The tray's switch writes the same setting: the dashboard follows it live.
+    pool.core.services.settings.update({ notifyConversationMoved: false });
+    await expect.poll(() => moved.isChecked()).toBe(false);
+    expect(errors).toEqual([]);
+  });
+
   it('appends a proxied request to the history live, with its account, model, status and reason', async () => {
     pool = await startPool({ accounts: [{ email: 'only@example.com', planType: 'pro' }] });
     const { page, errors } = await signIn(browser(), pool.core);

@@ -91,6 +91,7 @@ export interface FakeMenu {
 export interface MenuTemplateItem {
   id?: string;
   label?: string;
+  role?: string;
   type?: string;
   checked?: boolean;
   enabled?: boolean;
@@ -214,7 +215,14 @@ const session = {
 const shell = { openExternal: fn(async (_url: string) => {}) };
 const clipboard = { writeText: fn((_text: string) => {}) };
 const dialog = { showErrorBox: fn((_title: string, _body: string) => {}) };
-const Menu = { buildFromTemplate: fn((template: MenuTemplateItem[]): FakeMenu => ({ template })) };
+const Menu = {
+  /** The menu of the last `setApplicationMenu` call (undefined: never set, null: removed). */
+  applicationMenu: undefined as FakeMenu | null | undefined,
+  buildFromTemplate: fn((template: MenuTemplateItem[]): FakeMenu => ({ template })),
+  setApplicationMenu: fn((menu: FakeMenu | null) => {
+    Menu.applicationMenu = menu;
+  }),
+};
 const nativeImage = { createFromPath: fn((path: string) => ({ path, isEmpty: () => false })) };
 
 /** What `vi.mock('electron', …)` returns. */
@@ -238,6 +246,11 @@ export const electronMock = {
   windows: FakeBrowserWindow.instances,
   trays: FakeTray.instances,
   notifications: FakeNotification.instances,
+  /** The application menu's template. */
+  appMenu(): MenuTemplateItem[] {
+    if (!Menu.applicationMenu) throw new Error('No application menu was set.');
+    return Menu.applicationMenu.template;
+  },
   /** The latest tray's menu template. */
   trayMenu(): MenuTemplateItem[] {
     const tray = FakeTray.instances.at(-1);
@@ -266,6 +279,7 @@ export function resetElectronMock(): void {
     permissionCheckHandler: undefined,
   });
   FakeBrowserWindow.instances.length = 0;
+  Menu.applicationMenu = undefined;
   FakeTray.instances.length = 0;
   FakeNotification.instances.length = 0;
   FakeNotification.supported = true;

@@ -91,10 +91,16 @@ export const backupContentsSchema = z.object({
   /** Schema version of the database the backup was taken from (informative). */
   schemaVersion: z.number().int(),
   accounts: z.array(backupAccountSchema),
-  /** `pinnedAccountId` names an account of the backup. Backups from before issue 12 lack the pool-low threshold. */
+  /**
+   * `pinnedAccountId` names an account of the backup. Backups from before issue 12 lack the notification
+   * settings: they restore as a fresh install has them.
+   */
   settings: settingsSchema.extend({
     notifyPoolLowPercent: settingsSchema.shape.notifyPoolLowPercent.default(
       DEFAULT_SETTINGS.notifyPoolLowPercent,
+    ),
+    notifyConversationMoved: settingsSchema.shape.notifyConversationMoved.default(
+      DEFAULT_SETTINGS.notifyConversationMoved,
     ),
   }),
   apiKeys: z.array(backupApiKeySchema),

@@ -170,8 +170,8 @@ describe('planRestore', () => {
 });
 
 describe('backups from before issue 12', () => {
-  it('restore without caps, priority or pool-low threshold: those take their defaults', () => {
-    const { notifyPoolLowPercent: _n, ...oldSettings } = DEFAULT_SETTINGS;
+  it('restore without caps, priority or notification settings: those take their defaults', () => {
+    const { notifyPoolLowPercent: _n, notifyConversationMoved: _m, ...oldSettings } = DEFAULT_SETTINGS;
     const { capShortPercent: _s, capLongPercent: _l, priority: _p, ...oldAccount } = account('a');
     const parsed = backupContentsSchema.parse({
       ...contents(),
@@ -179,6 +179,7 @@ describe('backups from before issue 12', () => {
       settings: oldSettings,
     });
     expect(parsed.settings.notifyPoolLowPercent).toBe(90);
+    expect(parsed.settings.notifyConversationMoved).toBe(false);
     expect(parsed.accounts[0]).toMatchObject({ capShortPercent: null, capLongPercent: null, priority: null });
   });
 });

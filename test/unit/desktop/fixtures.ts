@@ -97,6 +97,7 @@ export function recordingActions(): { [K in keyof TrayActions]: Mock<TrayActions
     connectCodex: vi.fn<TrayActions['connectCodex']>(),
     disconnectCodex: vi.fn<TrayActions['disconnectCodex']>(),
     setNotifyPoolLow: vi.fn<TrayActions['setNotifyPoolLow']>(),
+    setNotifyConversationMoved: vi.fn<TrayActions['setNotifyConversationMoved']>(),
     checkForUpdates: vi.fn<TrayActions['checkForUpdates']>(),
     quit: vi.fn<TrayActions['quit']>(),
   };

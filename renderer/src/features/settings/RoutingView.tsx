@@ -38,7 +38,10 @@ const PREFERENCES: ReadonlyArray<{
   },
 ];
 
-/** The routing tab: strategy (one click, applies to the next request), preferences, pinned account, API keys. */
+/**
+ * The routing tab: strategy (one click, applies to the next request), preferences, pinned account, the desktop
+ * app's optional notice, API keys.
+ */
 export function RoutingView() {
   const { data: settings, error, loading } = useResource(settingsResource);
   const { data: accountList } = useResource(accountsResource);
@@ -148,6 +151,24 @@ export function RoutingView() {
             </span>
           </label>
         ))}
+      </fieldset>
+
+      <fieldset className="card toggles">
+        <legend>Desktop notifications</legend>
+        <label className="toggle">
+          <input
+            type="checkbox"
+            checked={settings.notifyConversationMoved}
+            onChange={(e) => void save({ notifyConversationMoved: e.target.checked })}
+          />
+          <span>
+            <strong>Conversation moved</strong>
+            <span className="small muted block">
+              The desktop app tells you when a conversation moves to another account: its prompt cache starts
+              over there.
+            </span>
+          </span>
+        </label>
       </fieldset>
 
       <ApiKeys requireApiKey={settings.requireApiKey} />
