@@ -4,8 +4,8 @@
  * a file that decrypts is still checked field by field before anything is written.
  */
 import { z } from 'zod';
-import { ACCOUNT_STATUSES, AFFINITY_CAUSES, ROUTING_POLICIES } from '../../../shared/domain';
-import { DEFAULT_SETTINGS, settingsSchema } from '../../../shared/api';
+import { ACCOUNT_STATUSES, ROUTING_POLICIES } from '../../../shared/domain';
+import { DEFAULT_SETTINGS, requestLogEntrySchema, settingsSchema } from '../../../shared/api';
 
 const epoch = z.number().int().nullable();
 
@@ -64,27 +64,9 @@ export const backupRegistryEntrySchema = z.object({
 });
 
 /** A logged request; `accountId` names an account of the backup (or none). */
-export const backupRequestSchema = z.object({
-  startedAt: z.number(),
-  accountId: z.string().nullable(),
-  route: z.string(),
-  model: z.string().nullable(),
-  status: z.number().nullable(),
-  latencyMs: z.number().nullable(),
-  ttfbMs: z.number().nullable(),
-  inputTokens: z.number().nullable(),
-  outputTokens: z.number().nullable(),
-  cachedTokens: z.number().nullable(),
-  reasoningTokens: z.number().nullable(),
-  errorCode: z.string().nullable(),
-  reason: z.string().nullable(),
-  attempts: z.number(),
-  stream: z.boolean(),
-  /** Insight fields (issue 9); absent in backups of older builds. */
-  responseId: z.string().nullable().optional(),
-  conversation: z.string().nullable().optional(),
-  affinity: z.enum(AFFINITY_CAUSES).nullable().optional(),
-});
+export const backupRequestSchema = requestLogEntrySchema
+  .omit({ id: true, time: true })
+  .extend({ startedAt: z.number() });
 
 /** The decrypted contents of a backup file (format version 1). */
 export const backupContentsSchema = z.object({
