@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { STANDARD_FAMILY, type AccountStatus, type UsageSample } from '../../../shared/domain';
 import {
   applyOutcome,
@@ -16,6 +15,7 @@ import {
 } from '../balancer';
 import type { AccountRecord, Store, WriteQueue } from '../store';
 import { sameSampleContent, shouldStoreSample } from '../usage/sample-storage';
+import { fromRecord, persistedStatusChanged, sameUsage } from './state-mapping';
 import { RecentSamples } from '../usage/recent-samples';
 import { BURN_WINDOW_S } from '../usage/forecast';
 
@@ -358,52 +358,4 @@ export class PoolState {
     }
     this.deps.onEvent?.({ type: 'account', accountId: id });
   }
-}
-
-function persistedStatusChanged(prev: AccountState, next: AccountState): boolean {
-  return (
-    prev.status !== next.status ||
-    prev.rateLimitKind !== next.rateLimitKind ||
-    prev.resetAt !== next.resetAt ||
-    prev.blockedAt !== next.blockedAt ||
-    prev.statusReason !== next.statusReason
-  );
-}
-
-function sameUsage(a: AccountState['usage'], b: AccountState['usage']): boolean {
-  if (a === b) return true;
-  const keys = Object.keys(b);
-  if (Object.keys(a).length !== keys.length) return false;
-  return keys.every((family) => sameSampleContent(a[family], b[family]));
-}
-
-function fromRecord(
-  record: AccountRecord,
-): Pick<
-  AccountState,
-  | 'id'
-  | 'idHash'
-  | 'planType'
-  | 'status'
-  | 'rateLimitKind'
-  | 'resetAt'
-  | 'blockedAt'
-  | 'statusReason'
-  | 'routingPolicy'
-  | 'usageCap'
-  | 'priority'
-> {
-  return {
-    id: record.id,
-    idHash: createHash('sha256').update(record.id).digest('hex'),
-    planType: record.planType ?? 'free',
-    status: record.status,
-    rateLimitKind: record.rateLimitKind,
-    resetAt: record.resetAt,
-    blockedAt: record.blockedAt,
-    statusReason: record.statusReason,
-    routingPolicy: record.routingPolicy,
-    usageCap: { short: record.capShortPercent, long: record.capLongPercent },
-    priority: record.priority,
-  };
 }
