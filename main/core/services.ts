@@ -4,7 +4,7 @@ import { isLoopbackHost } from './config';
 import type { Logger } from './log';
 import type { Route } from './http/router';
 import type { GuardOptions } from './admin/guard';
-import { batchedRequestRows, createWriteQueue, type Store, type WriteQueue } from './store';
+import { batchedWrites, createWriteQueue, type RequestLogInput, type Store, type WriteQueue } from './store';
 import { StorageHealth } from './store/storage-health';
 import type { SecretBox } from './secrets';
 import type { GatedModelEntry } from './balancer';
@@ -241,7 +241,7 @@ export function buildServices(deps: ServiceDeps): Services {
     noteClient: (userAgent, originator) => clientsSeen.note(userAgent, originator),
   });
 
-  const writeRequestRow = batchedRequestRows(queue);
+  const writeRequestRow = batchedWrites<RequestLogInput>(queue, (s, rows) => s.requests.insertMany(rows));
   const routes = proxyRoutes({
     pool,
     tokens,

@@ -4,7 +4,7 @@ export { StoreError, type StoreErrorCode } from './errors';
 export { MIGRATIONS, type Migration } from './migrations';
 export { BACKUPS_TO_KEEP, migrationChecksum } from './migrate';
 export {
-  batchedRequestRows,
+  batchedWrites,
   createWriteQueue,
   type QueuedWrite,
   type WriteQueue,

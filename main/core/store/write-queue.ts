@@ -1,5 +1,4 @@
 import type { Store } from './open-store';
-import type { RequestLogInput } from './types';
 
 /** A deferred write: runs later, inside the queue's batch transaction. */
 export type QueuedWrite = (store: Store) => void;
@@ -115,18 +114,21 @@ export function createWriteQueue(store: Store, options: WriteQueueOptions = {}):
 }
 
 /**
- * Request-log rows, written behind: one queued write takes every row logged until its batch runs, one statement
- * each rather than a savepoint each.
+ * Small writes the request path makes often (request-log rows, response owners), written behind: one queued
+ * write takes every item given until its batch runs, one statement each rather than a savepoint each.
  */
-export function batchedRequestRows(queue: WriteQueue): (row: RequestLogInput) => void {
-  let pending: RequestLogInput[] = [];
-  return (row) => {
+export function batchedWrites<T>(
+  queue: WriteQueue,
+  write: (store: Store, items: T[]) => void,
+): (item: T) => void {
+  let pending: T[] = [];
+  return (item) => {
     if (pending.length === 0)
       queue.push((s) => {
-        const rows = pending;
+        const items = pending;
         pending = [];
-        s.requests.insertMany(rows);
+        write(s, items);
       });
-    pending.push(row);
+    pending.push(item);
   };
 }
