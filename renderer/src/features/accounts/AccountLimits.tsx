@@ -19,7 +19,6 @@ const value = (s: string): number | null => (s.trim() === '' ? null : Number(s))
  * mean no cap / no place; the shared contract checks the numbers before they are sent.
  */
 export function AccountLimits({ account, busy, onSave }: AccountLimitsProps) {
-  const ids = { short: useId(), long: useId(), priority: useId() };
   const [short, setShort] = useState(text(account.usageCap.short));
   const [long, setLong] = useState(text(account.usageCap.long));
   const [priority, setPriority] = useState(text(account.priority));
@@ -58,46 +57,16 @@ export function AccountLimits({ account, busy, onSave }: AccountLimitsProps) {
         void save();
       }}
     >
-      <label className="inline-field" htmlFor={ids.short}>
-        Stop at 5 h %
-        <input
-          id={ids.short}
-          type="number"
-          min={1}
-          max={100}
-          inputMode="numeric"
-          placeholder="no cap"
-          value={short}
-          onChange={(e) => setShort(e.target.value)}
-        />
-      </label>
-      <label className="inline-field" htmlFor={ids.long}>
-        Stop at weekly %
-        <input
-          id={ids.long}
-          type="number"
-          min={1}
-          max={100}
-          inputMode="numeric"
-          placeholder="no cap"
-          value={long}
-          onChange={(e) => setLong(e.target.value)}
-        />
-      </label>
-      <label className="inline-field" htmlFor={ids.priority}>
-        Order
-        <input
-          id={ids.priority}
-          type="number"
-          min={1}
-          max={1000}
-          inputMode="numeric"
-          placeholder="—"
-          title="Sequential drain uses numbered accounts first, lowest number first"
-          value={priority}
-          onChange={(e) => setPriority(e.target.value)}
-        />
-      </label>
+      <NumberField label="Stop at 5 h %" max={100} placeholder="no cap" value={short} onChange={setShort} />
+      <NumberField label="Stop at weekly %" max={100} placeholder="no cap" value={long} onChange={setLong} />
+      <NumberField
+        label="Order"
+        max={1000}
+        placeholder="—"
+        title="Sequential drain uses numbered accounts first, lowest number first"
+        value={priority}
+        onChange={setPriority}
+      />
       <button type="submit" disabled={busy || !changed}>
         Save limits
       </button>
@@ -107,5 +76,33 @@ export function AccountLimits({ account, busy, onSave }: AccountLimitsProps) {
         </p>
       )}
     </form>
+  );
+}
+
+/** One whole-number field of the form, from 1 to `max`; empty means none. */
+function NumberField(props: {
+  label: string;
+  max: number;
+  placeholder: string;
+  title?: string;
+  value: string;
+  onChange: (value: string) => void;
+}) {
+  const id = useId();
+  return (
+    <label className="inline-field" htmlFor={id}>
+      {props.label}
+      <input
+        id={id}
+        type="number"
+        min={1}
+        max={props.max}
+        inputMode="numeric"
+        placeholder={props.placeholder}
+        {...(props.title !== undefined ? { title: props.title } : {})}
+        value={props.value}
+        onChange={(e) => props.onChange(e.target.value)}
+      />
+    </label>
   );
 }
