@@ -152,14 +152,14 @@ function decodeSimpleBlock(raw: Buffer): SseEvent | undefined {
   if (raw.indexOf(CR) !== -1) return undefined;
   let at = 0;
   let event: string | undefined;
-  if (raw.subarray(0, EVENT_FIELD.length).equals(EVENT_FIELD)) {
+  if (startsWith(raw, EVENT_FIELD, 0)) {
     const lf = raw.indexOf(LF);
     if (lf < 0) return undefined;
     const start = raw[EVENT_FIELD.length] === 0x20 ? EVENT_FIELD.length + 1 : EVENT_FIELD.length;
     event = raw.toString('utf8', start, lf);
     at = lf + 1;
   }
-  if (!raw.subarray(at, at + DATA_FIELD.length).equals(DATA_FIELD)) return undefined;
+  if (!startsWith(raw, DATA_FIELD, at)) return undefined;
   const start = raw[at + DATA_FIELD.length] === 0x20 ? at + DATA_FIELD.length + 1 : at + DATA_FIELD.length;
   const lf = raw.indexOf(LF, start);
   if (lf !== raw.length - 2 || raw[lf + 1] !== LF) return undefined;
