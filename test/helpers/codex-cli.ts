@@ -16,6 +16,8 @@ export interface CodexConfigOptions {
   chatgptBaseUrl: string;
   /** Default `gpt-5.5`. */
   model?: string;
+  /** The provider's `supports_websockets` (default false: HTTP SSE only). */
+  supportsWebsockets?: boolean;
   /** Extra TOML appended verbatim (top-level keys must come before tables, so prefer `-c` args for those). */
   extraToml?: string;
 }
@@ -51,7 +53,7 @@ name = "openai"
 base_url = ${q(o.baseUrl)}
 wire_api = "responses"
 requires_openai_auth = true
-supports_websockets = false
+supports_websockets = ${o.supportsWebsockets === true}
 ${o.extraToml ?? ''}`;
 }
 

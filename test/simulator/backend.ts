@@ -42,23 +42,46 @@ const GATED_MODELS = new Map(
   Object.entries(KNOWN_FAMILIES).flatMap(([fid, f]) => f.models.map((m) => [m, fid] as const)),
 );
 
-const apiError = (
-  res: ServerResponse,
-  status: number,
-  code: string | null,
-  message: string,
-  type = 'invalid_request_error',
-) => sendJson(res, status, { error: { message, type, code, param: null } });
-
 /** Cached input of a request: what its key's last request on this account left in the cache. */
-function readPromptCache(account: Account, x: Exchange, inputTokens: number): number {
-  const fromBody = x.body?.['prompt_cache_key'];
-  const header = x.req.headers['session_id'];
-  const key = typeof fromBody === 'string' ? fromBody : typeof header === 'string' ? header : undefined;
+function readPromptCache(account: Account, key: string | undefined, inputTokens: number): number {
   if (key === undefined) return 0;
   const cached = Math.min(account.promptCache.get(key) ?? 0, inputTokens);
   account.promptCache.set(key, inputTokens);
   return cached;
+}
+
+/** Who a request's credentials name, or the error upstream answers instead. */
+export interface Identity {
+  /** Set whenever the bearer names an account, also when the answer is an error (for the request log). */
+  account?: Account;
+  error?: { status: number; body: unknown };
+}
+
+/** What one `response.create` / `POST …/responses` turns into, whichever transport carries it. */
+export type PlannedResponse =
+  | { kind: 'error'; status: number; body: unknown; headers?: Record<string, string> }
+  /** Drop the connection before answering anything. */
+  | { kind: 'reset' }
+  | {
+      kind: 'stream';
+      events: Record<string, unknown>[];
+      /** The completed response, for non-streaming answers. */
+      response: Record<string, unknown>;
+      plan: StreamPlan;
+      /** Wait this long before answering at all (before HTTP headers). */
+      delayMs?: number;
+      /** The family a completed stream spends; absent for a scripted failure. */
+      familyId?: string;
+      /** The account's `codex.rate_limits` event for that family. */
+      rateLimits?: Record<string, unknown>;
+    };
+
+export interface PlanInput {
+  body: Record<string, unknown>;
+  /** Bytes of the request as it arrived (input tokens are estimated from it). */
+  rawLength: number;
+  /** Prompt-cache key: `prompt_cache_key`, else the `session_id` header. */
+  cacheKey: string | undefined;
 }
 
 /** The chatgpt.com side: responses, compact, models, usage and the small side APIs Codex calls. */
@@ -89,7 +112,7 @@ export class Backend {
     return queued.script;
   }
 
-  private takeFault(route: FaultRoute, account: Account): FaultSpec | undefined {
+  takeFault(route: FaultRoute, account: Account): FaultSpec | undefined {
     return this.faults.take(route, (f) => !f.account || this.state.find(f.account) === account);
   }
 
@@ -97,62 +120,72 @@ export class Backend {
    * Bearer = a current access token (401 `token_invalidated` / `token_expired` otherwise) and, when
    * sent or required, `chatgpt-account-id` equal to the token's workspace.
    */
-  authenticate(x: Exchange, requireAccountHeader: boolean): Account | undefined {
-    const token = bearer(x.req);
+  identify(req: IncomingMessage, requireAccountHeader: boolean): Identity {
+    const token = bearer(req);
     const { session, error } = token
       ? this.state.authenticate(token)
       : { session: undefined, error: 'token_invalidated' };
-    // An expired token still names its account, so the request is attributed to it in the log.
-    if (session) x.account = session.account;
+    const account = session?.account;
     if (error === 'token_expired' || !session) {
       const expired = error === 'token_expired';
-      apiError(
-        x.res,
-        401,
-        expired ? 'token_expired' : 'token_invalidated',
-        expired
-          ? 'Provided authentication token is expired. Please try signing in again.'
-          : 'Your authentication token has been invalidated. Please try signing in again.',
-      );
-      return undefined;
+      const message = expired
+        ? 'Provided authentication token is expired. Please try signing in again.'
+        : 'Your authentication token has been invalidated. Please try signing in again.';
+      const code = expired ? 'token_expired' : 'token_invalidated';
+      return {
+        ...(account ? { account } : {}),
+        error: {
+          status: 401,
+          body: { error: { message, type: 'invalid_request_error', code, param: null } },
+        },
+      };
     }
-    const account = session.account;
-    const header = x.req.headers['chatgpt-account-id'];
+    const header = req.headers['chatgpt-account-id'];
     if (
       (header === undefined && requireAccountHeader) ||
-      (header !== undefined && header !== account.chatgptAccountId)
+      (header !== undefined && header !== session.account.chatgptAccountId)
     ) {
-      apiError(x.res, 403, 'account_mismatch', 'chatgpt-account-id is missing or does not match the token.');
+      const message = 'chatgpt-account-id is missing or does not match the token.';
+      return {
+        account: session.account,
+        error: {
+          status: 403,
+          body: { error: { message, type: 'invalid_request_error', code: 'account_mismatch', param: null } },
+        },
+      };
+    }
+    return { account: session.account };
+  }
+
+  /** `identify` for an HTTP exchange: answers the error itself. */
+  authenticate(x: Exchange, requireAccountHeader: boolean): Account | undefined {
+    const { account, error } = this.identify(x.req, requireAccountHeader);
+    // An expired token still names its account, so the request is attributed to it in the log.
+    if (account) x.account = account;
+    if (error) {
+      sendJson(x.res, error.status, error.body);
       return undefined;
     }
     return account;
   }
 
-  /** `POST /codex/responses` (strict upstream) or `/v1/responses` (`openai` SDK alias, may be non-streaming). */
-  async responses(x: Exchange, alias: boolean): Promise<void> {
-    const account = this.authenticate(x, !alias);
-    if (!account) return;
-    const body = x.body ?? {};
-    // The real backend refuses these; our proxy must force them (PROTOCOL.md §5).
-    if (!alias && body['stream'] !== true)
-      return sendJson(x.res, 400, { detail: 'Stream must be set to true' });
-    if (!alias && body['store'] !== false)
-      return sendJson(x.res, 400, { detail: 'Store must be set to false' });
+  /**
+   * The answer to one response request from `account`, consuming a queued fault and reply: the
+   * one decision both transports (SSE over HTTP, frames over a WebSocket) then carry out.
+   */
+  planResponse(account: Account, input: PlanInput): PlannedResponse {
+    const { body } = input;
     const model = str(body['model']) ?? '';
     const now = this.state.now();
     const plan: StreamPlan = {};
+    let delayMs: number | undefined;
     const fault = this.takeFault('responses', account);
-    if (fault) {
+    if (fault)
       switch (fault.kind) {
         case 'reset_before_headers':
-          x.req.socket.destroy();
-          return;
+          return { kind: 'reset' };
         case 'delay':
-          try {
-            await sleep(fault.ms ?? 1000, undefined, { signal: x.signal });
-          } catch {
-            return;
-          }
+          delayMs = fault.ms ?? 1000;
           break;
         case 'slow_first_byte':
           plan.firstByteDelayMs = fault.ms ?? 1000;
@@ -169,9 +202,7 @@ export class Backend {
             fault.code ?? 'server_error',
             fault.message ?? 'Simulated failure.',
           );
-          x.res.writeHead(200, this.sseHeaders(x, account, model));
-          x.outcome = await writeStream(x.res, [frame(ev, 0)], {}, x.signal);
-          return;
+          return { kind: 'stream', events: [ev], response: ev['response'] as Record<string, unknown>, plan };
         }
         default: {
           const f = httpFault(fault, { model, planType: account.planType, now });
@@ -179,63 +210,93 @@ export class Backend {
             fault.kind === 'usage_limit_reached'
               ? rateLimitHeaders(account.families.values(), account.credits, now)
               : {};
-          return sendJson(x.res, f.status, f.body, { ...rl, ...f.headers });
+          return { kind: 'error', status: f.status, body: f.body, headers: { ...rl, ...f.headers } };
         }
       }
-    }
     const familyId = GATED_MODELS.get(model) ?? STANDARD_FAMILY;
     const family = account.families.get(familyId);
-    if (!MODEL_SLUGS.has(model) || !family)
-      return this.sendFault(x, { kind: 'model_not_supported' }, account, model);
+    if (!MODEL_SLUGS.has(model) || !family) {
+      const f = httpFault({ kind: 'model_not_supported' }, { model, planType: account.planType, now });
+      return { kind: 'error', ...f };
+    }
     const until = blockedUntil(family, now);
     if (until !== null) {
-      return sendJson(
-        x.res,
-        429,
-        {
-          error: {
-            type: 'usage_limit_reached',
-            message: 'The usage limit has been reached',
-            plan_type: account.planType,
-            resets_at: until,
-            resets_in_seconds: until - now,
-          },
-        },
-        {
-          ...rateLimitHeaders(account.families.values(), account.credits, now),
-          'x-codex-active-limit': familyId,
-        },
-      );
+      const error = {
+        type: 'usage_limit_reached',
+        message: 'The usage limit has been reached',
+        plan_type: account.planType,
+        resets_at: until,
+        resets_in_seconds: until - now,
+      };
+      const headers = {
+        ...rateLimitHeaders(account.families.values(), account.credits, now),
+        'x-codex-active-limit': familyId,
+      };
+      return { kind: 'error', status: 429, body: { error }, headers };
     }
     const script = this.takeReply(account);
     const ctx = { account, model, body, toolOutput: lastToolOutput(body) };
     const reply: Reply = typeof script === 'function' ? script(ctx) : script;
-    const inputTokens = Math.ceil(x.rawLength / 4);
+    const inputTokens = Math.ceil(input.rawLength / 4);
     const built = buildEvents(reply, {
       seq: ++this.seq,
       model,
       now,
       inputTokens,
-      cachedTokens: readPromptCache(account, x, inputTokens),
+      cachedTokens: readPromptCache(account, input.cacheKey, inputTokens),
     });
-    if (alias && body['stream'] !== true) {
-      this.consume(account, familyId);
-      return sendJson(x.res, 200, built.response, { 'x-request-id': this.requestId(x) });
+    if (this.streamGapMs) plan.gapMs = this.streamGapMs;
+    return {
+      kind: 'stream',
+      events: built.events,
+      response: built.response,
+      plan,
+      ...(delayMs === undefined ? {} : { delayMs }),
+      familyId,
+      rateLimits: rateLimitsEvent(family, account.planType, account.credits),
+    };
+  }
+
+  /** `POST /codex/responses` (strict upstream) or `/v1/responses` (`openai` SDK alias, may be non-streaming). */
+  async responses(x: Exchange, alias: boolean): Promise<void> {
+    const account = this.authenticate(x, !alias);
+    if (!account) return;
+    const body = x.body ?? {};
+    // The real backend refuses these; our proxy must force them (PROTOCOL.md §5).
+    if (!alias && body['stream'] !== true)
+      return sendJson(x.res, 400, { detail: 'Stream must be set to true' });
+    if (!alias && body['store'] !== false)
+      return sendJson(x.res, 400, { detail: 'Store must be set to false' });
+    const header = x.req.headers['session_id'];
+    const cacheKey = str(body['prompt_cache_key']) ?? (typeof header === 'string' ? header : undefined);
+    const planned = this.planResponse(account, { body, rawLength: x.rawLength, cacheKey });
+    if (planned.kind === 'reset') return void x.req.socket.destroy();
+    if (planned.kind === 'error') return sendJson(x.res, planned.status, planned.body, planned.headers);
+    if (planned.delayMs !== undefined) {
+      try {
+        await sleep(planned.delayMs, undefined, { signal: x.signal });
+      } catch {
+        return;
+      }
     }
-    const events = built.events;
-    if (this.emitRateLimitsEvent && !alias) {
+    const model = str(body['model']) ?? '';
+    if (alias && body['stream'] !== true) {
+      if (planned.familyId) this.consume(account, planned.familyId);
+      return sendJson(x.res, 200, planned.response, { 'x-request-id': this.requestId(x) });
+    }
+    const events = planned.events;
+    if (this.emitRateLimitsEvent && !alias && planned.rateLimits) {
       // Unknown event types make the openai SDK throw, so the alias route never carries this one.
-      events.splice(1, 0, rateLimitsEvent(family, account.planType, account.credits));
+      events.splice(1, 0, planned.rateLimits);
     }
     x.res.writeHead(200, this.sseHeaders(x, account, model));
-    if (this.streamGapMs) plan.gapMs = this.streamGapMs;
     this.streams.peak = Math.max(this.streams.peak, ++this.streams.open);
     try {
-      x.outcome = await writeStream(x.res, events.map(frame), plan, x.signal);
+      x.outcome = await writeStream(x.res, events.map(frame), planned.plan, x.signal);
     } finally {
       this.streams.open -= 1;
     }
-    if (x.outcome === 'completed') this.consume(account, familyId);
+    if (x.outcome === 'completed' && planned.familyId) this.consume(account, planned.familyId);
   }
 
   private requestId(x: Exchange): string {
@@ -262,7 +323,7 @@ export class Backend {
   }
 
   /** A completed response spends the family's windows. */
-  private consume(account: Account, familyId: string): void {
+  consume(account: Account, familyId: string): void {
     const f = account.families.get(familyId);
     if (!f) return;
     rollFamily(f, this.state.now());

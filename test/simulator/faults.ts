@@ -1,7 +1,12 @@
 import type { AccountRef } from './types';
 
-/** Which endpoint a fault applies to; `responses` covers `/backend-api/codex/responses` and `/v1/responses`. */
-export type FaultRoute = 'responses' | 'compact' | 'models' | 'usage' | 'token' | 'any';
+/**
+ * Which endpoint a fault applies to; `responses` covers `/backend-api/codex/responses` and `/v1/responses`
+ * over HTTP and each `response.create` over WebSocket; `websocket_handshake` refuses the upgrade itself
+ * with the fault's HTTP answer.
+ */
+export type FaultRoute =
+  'responses' | 'compact' | 'models' | 'usage' | 'token' | 'websocket_handshake' | 'any';
 
 /** Faults answered with an HTTP error before any byte of a stream (PROTOCOL.md §10). */
 export type HttpFaultKind =

@@ -9,6 +9,8 @@ import type { ReplyScript } from './responses';
 import type { RecordedRequest } from './server';
 import { createSimServer } from './server';
 import { CODEX_CLIENT_ID, SimState } from './state';
+import type { WebSocketLimits } from './websocket';
+import { WS_PATH, attachWebSocket } from './websocket';
 import type { AccountInit, AccountRef, Clock, SimAccountView } from './types';
 
 export type * from './types';
@@ -16,6 +18,8 @@ export type { FaultHandle, FaultKind, FaultRoute, FaultSpec } from './faults';
 export type { DeviceLogin, LoginChoice } from './oauth';
 export type { Reply, ReplyContext, ReplyScript } from './responses';
 export type { RecordedRequest } from './server';
+export type { WebSocketLimits } from './websocket';
+export { DEFAULT_WS_LIMITS, WS_PATH } from './websocket';
 export { decodeJwt, AUTH_CLAIM, PROFILE_CLAIM } from './jwt';
 export { CODEX_CLIENT_ID };
 export { sampleAccounts } from './sample-accounts';
@@ -38,6 +42,8 @@ export interface Simulator {
   readonly url: string;
   /** `${url}/backend-api` — what `CODEX_POOL_UPSTREAM_BASE_URL` takes. */
   readonly upstreamBaseUrl: string;
+  /** `ws://…/backend-api/codex/responses`: the Responses WebSocket variant (PROTOCOL.md §7). */
+  readonly responsesWebSocketUrl: string;
   /** Origin of the auth server (`/oauth/*`, `/api/accounts/deviceauth/*`). */
   readonly authBaseUrl: string;
   /** `${authBaseUrl}/oauth/token` — for `CODEX_REFRESH_TOKEN_URL_OVERRIDE`. */
@@ -73,6 +79,10 @@ export interface Simulator {
   queueReply(script: ReplyScript, account?: AccountRef): void;
   /** Emit a `codex.rate_limits` event after `response.created` on `/backend-api/codex/responses`. */
   setRateLimitsEvent(on: boolean): void;
+  /** Frame-size cap and connection lifetime of the WebSocket variant, for connections opened from now on. */
+  setWebSocketLimits(limits: Partial<WebSocketLimits>): void;
+  /** WebSocket connections open now, and accepted since the start. */
+  readonly webSocketStats: { readonly open: number; readonly accepted: number };
   injectFault(spec: FaultSpec): FaultHandle;
   clearFaults(): void;
   clearRequests(): void;
@@ -99,6 +109,7 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
   // Amortised O(1) ring: trim to `cap` only when twice as long.
   let log: RecordedRequest[] = [];
   const waiters = new Set<(r: RecordedRequest) => void>();
+  let seq = 0;
   const record = (r: RecordedRequest) => {
     if (cap > 0) {
       log.push(r);
@@ -113,7 +124,9 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
   const closing = new AbortController();
   // Every open exchange listens for the simulator closing: hundreds at once in the load benchmark.
   setMaxListeners(0, closing.signal);
-  const server = createSimServer(backend, oauth, { record, update }, now, closing.signal);
+  const requestLog = { record, update, nextSeq: () => ++seq };
+  const server = createSimServer(backend, oauth, requestLog, now, closing.signal);
+  const webSocket = attachWebSocket(server, backend, requestLog, now, closing.signal);
   server.listen(options.port ?? 0, options.host ?? '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
@@ -124,6 +137,7 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
   const sim: Simulator = {
     url: origin,
     upstreamBaseUrl: `${origin}/backend-api`,
+    responsesWebSocketUrl: `${origin.replace(/^http/, 'ws')}${WS_PATH}`,
     authBaseUrl: origin,
     tokenUrl: `${origin}/oauth/token`,
     get accounts() {
@@ -154,6 +168,10 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     resetStreamPeak: () => void (backend.streams.peak = backend.streams.open),
     queueReply: (script, account) => backend.queueReply(script, account),
     setRateLimitsEvent: (on) => void (backend.emitRateLimitsEvent = on),
+    setWebSocketLimits: (limits) => void Object.assign(webSocket.limits, limits),
+    get webSocketStats() {
+      return { ...webSocket.stats };
+    },
     injectFault: (spec) => faults.add(spec),
     clearFaults: () => faults.clear(),
     clearRequests: () => void (log = []),

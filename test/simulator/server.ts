@@ -24,9 +24,22 @@ export interface RecordedRequest {
   /** Filled when the response finishes (0 when the socket was destroyed first). */
   status?: number;
   outcome?: StreamOutcome;
+  /**
+   * Set for the WebSocket variant: the upgrade (`frameType` absent, status 101 or the refusal) and each
+   * client frame (`method` stays the upgrade's GET; `rawBody` is the frame's text, `body` its JSON).
+   */
+  transport?: 'websocket';
+  /** Simulator-unique id of the WebSocket connection a frame arrived on. */
+  connectionId?: number;
+  /** The frame's `type` (`response.create`, `response.processed`), or `oversize` for a refused frame. */
+  frameType?: string;
+  /** Bytes the frame took on the wire (after permessage-deflate), read from the socket. */
+  wireBytes?: number;
 }
 
 export interface RequestLog {
+  /** The next request sequence number, shared by HTTP requests and WebSocket frames. */
+  nextSeq(): number;
   /** A request arrived (before it is answered). */
   record(r: RecordedRequest): void;
   /** A recorded request gained its status or outcome. */
@@ -81,7 +94,6 @@ export function createSimServer(
   closing: AbortSignal,
 ): Server {
   const table = routes(backend, oauth);
-  let seq = 0;
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = req.url ?? '/';
     const q = url.indexOf('?');
@@ -89,7 +101,7 @@ export function createSimServer(
     const raw = await readBody(req);
     const body = parseBody(raw, req.headers['content-type']);
     const record: RecordedRequest = {
-      seq: ++seq,
+      seq: log.nextSeq(),
       at: now(),
       method: req.method ?? 'GET',
       path,
