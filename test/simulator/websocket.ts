@@ -191,18 +191,19 @@ export function attachWebSocket(
       c.bytesRead = c.req.socket.bytesRead;
       c.queue = c.queue.then(() => onFrame(c, raw, isBinary, wire)).catch(() => c.ws.terminate());
     });
-    c.ws.on('error', () => undefined);
-    c.ws.on('close', (code) => {
+    c.ws.on('error', (e: Error & { code?: string }) => {
+      // ws refuses a frame over maxPayload by closing with 1009; record it so tests can see which frame.
+      if (e.code !== 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') return;
+      const record = baseRecord(c.req, c);
+      record.frameType = 'oversize';
+      record.status = 1009;
+      log.record(record);
+    });
+    c.ws.on('close', () => {
       clearTimeout(lifetime);
       connections.delete(c);
       endpoint.stats.open -= 1;
       c.closed.abort();
-      if (code === 1009) {
-        const record = baseRecord(c.req, c);
-        record.frameType = 'oversize';
-        record.status = 1009;
-        log.record(record);
-      }
     });
   }
 
