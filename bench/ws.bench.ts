@@ -23,10 +23,12 @@ import type { WireTurn } from './ws/tap';
 const TURNS = 20;
 const FINAL = 'Session complete.';
 
+/** Interleaved rounds of the four sessions; the machines are shared, so times are medians over rounds. */
+const ROUNDS = 3;
+
 interface Mode {
   label: string;
   websockets: boolean;
-  throughPool: boolean;
 }
 
 export interface SessionFigures {
@@ -103,8 +105,17 @@ async function importAccount(poolUrl: string, account: SimAccountView): Promise<
   if (res.statusCode >= 300) throw new Error(`import failed: HTTP ${res.statusCode}`);
 }
 
-/** Runs the four sessions: HTTP and WebSocket, each directly against the simulator and through the pool. */
-export async function runWsBench(): Promise<SessionFigures[]> {
+/** One mode's sessions over the rounds. */
+export interface ModeFigures {
+  label: string;
+  rounds: SessionFigures[];
+}
+
+/**
+ * Runs the four sessions ROUNDS times, interleaved: HTTP and WebSocket, each directly against the simulator and
+ * through the pool.
+ */
+export async function runWsBench(): Promise<ModeFigures[]> {
   // The pool runs the compiled CLI: build it from the current sources first, as the integration tests do.
   await build({
     configFile: fileURLToPath(new URL('../vite.cli.config.ts', import.meta.url)),
@@ -121,14 +132,17 @@ export async function runWsBench(): Promise<SessionFigures[]> {
   const pool = await startPool(sim);
   try {
     await importAccount(pool.url, pooled);
-    const out: SessionFigures[] = [];
     const modes: [Mode, string][] = [
-      [{ label: 'HTTP, direct', websockets: false, throughPool: false }, sim.url],
-      [{ label: 'WebSocket, direct', websockets: true, throughPool: false }, sim.url],
-      [{ label: 'HTTP, through pool', websockets: false, throughPool: true }, pool.url],
-      [{ label: 'WebSocket, through pool', websockets: true, throughPool: true }, pool.url],
+      [{ label: 'HTTP, direct', websockets: false }, sim.url],
+      [{ label: 'WebSocket, direct', websockets: true }, sim.url],
+      [{ label: 'HTTP, through pool', websockets: false }, pool.url],
+      [{ label: 'WebSocket, through pool', websockets: true }, pool.url],
     ];
-    for (const [mode, target] of modes) out.push(await session(sim, mode, target, pooled));
+    const out: ModeFigures[] = modes.map(([mode]) => ({ label: mode.label, rounds: [] }));
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const [i, [mode, target]] of modes.entries())
+        out[i]!.rounds.push(await session(sim, mode, target, pooled));
+    }
     return out;
   } finally {
     await pool.stop();
@@ -143,29 +157,32 @@ const median = (xs: readonly number[]) => {
 };
 const kb = (n: number) => `${(n / 1024).toFixed(1)} kB`;
 
-export function printWsBench(rows: readonly SessionFigures[]): void {
+export function printWsBench(rows: readonly ModeFigures[]): void {
   console.log(
-    `WebSocket vs HTTP (issue 13): the real Codex CLI, one session of ${TURNS} model calls (${TURNS - 1} tool calls, growing context)`,
+    `WebSocket vs HTTP (issue 13): the real Codex CLI, one session of ${TURNS} model calls (${TURNS - 1} tool calls, ` +
+      `growing context), ${ROUNDS} interleaved rounds; bytes of the last round, times median (min–max) over rounds`,
   );
-  for (const r of rows) {
-    const up = r.turns.map((t) => t.upBytes);
-    const ttfb = r.turns.map((t) => t.firstByteMs);
+  for (const { label, rounds } of rows) {
+    const last = rounds.at(-1)!;
+    const up = last.turns.map((t) => t.upBytes);
+    const firstBytes = rounds.map((r) => median(r.turns.map((t) => t.firstByteMs)));
+    const walls = rounds.map((r) => r.wallMs / 1000);
+    const range = (xs: number[], d: number) =>
+      `${median(xs).toFixed(d)} (${Math.min(...xs).toFixed(d)}–${Math.max(...xs).toFixed(d)})`;
     const fellBack =
-      r.label.startsWith('WebSocket') && r.transport === 'http' ? '  (upgrade refused: ran over HTTP)' : '';
+      label.startsWith('WebSocket') && last.transport === 'http' ? '  upgrade refused: ran over HTTP' : '';
     console.log(
-      `  ${r.label.padEnd(24)} ${r.ok ? 'ok  ' : 'FAIL'} calls ${String(r.turns.length).padStart(2)}` +
-        `  client upload ${kb(sum(up)).padStart(9)} (median ${kb(median(up)).padStart(8)}, last ${kb(up.at(-1) ?? 0).padStart(8)})` +
-        `  upstream ${kb(sum(r.upstreamBytes)).padStart(9)}` +
-        `  first byte median ${median(ttfb).toFixed(1).padStart(5)} ms, max ${Math.max(...ttfb)
-          .toFixed(1)
-          .padStart(5)} ms` +
-        `  wall ${(r.wallMs / 1000).toFixed(2)} s${fellBack}`,
+      `  ${label.padEnd(24)} ${rounds.every((r) => r.ok) ? 'ok  ' : 'FAIL'} calls ${String(last.turns.length).padStart(2)}` +
+        `  client sent ${kb(sum(up)).padStart(8)} (last call ${kb(up.at(-1) ?? 0).padStart(7)})` +
+        `  upstream got ${kb(sum(last.upstreamBytes)).padStart(8)}` +
+        `  first byte ${range(firstBytes, 1).padStart(17)} ms  wall ${range(walls, 2)} s${fellBack}`,
     );
   }
-  console.log('  per call, client upload bytes / first answer byte ms:');
-  const width = Math.max(...rows.map((r) => r.turns.length));
+  console.log('  per call of the last round: bytes the client sent / ms to the first answer byte');
+  const lasts = rows.map((r) => r.rounds.at(-1)!);
+  const width = Math.max(...lasts.map((r) => r.turns.length));
   for (let i = 0; i < width; i++) {
-    const cells = rows.map((r) => {
+    const cells = lasts.map((r) => {
       const t = r.turns[i];
       return t
         ? `${String(t.upBytes).padStart(7)} B ${t.firstByteMs.toFixed(1).padStart(6)} ms`
