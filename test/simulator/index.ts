@@ -81,6 +81,8 @@ export interface Simulator {
   setRateLimitsEvent(on: boolean): void;
   /** Frame-size cap and connection lifetime of the WebSocket variant, for connections opened from now on. */
   setWebSocketLimits(limits: Partial<WebSocketLimits>): void;
+  /** Send `openai-model: <model>` in WebSocket upgrade responses (none by default; undefined stops it). */
+  setWebSocketUpgradeModel(model: string | undefined): void;
   /** WebSocket connections open now, and accepted since the start. */
   readonly webSocketStats: { readonly open: number; readonly accepted: number };
   injectFault(spec: FaultSpec): FaultHandle;
@@ -169,6 +171,7 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     queueReply: (script, account) => backend.queueReply(script, account),
     setRateLimitsEvent: (on) => void (backend.emitRateLimitsEvent = on),
     setWebSocketLimits: (limits) => void Object.assign(webSocket.limits, limits),
+    setWebSocketUpgradeModel: (model) => void (webSocket.upgradeModel = model),
     get webSocketStats() {
       return { ...webSocket.stats };
     },

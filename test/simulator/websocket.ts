@@ -53,6 +53,11 @@ interface Connection {
 
 export interface WebSocketEndpoint {
   limits: WebSocketLimits;
+  /**
+   * `openai-model` of the upgrade response; unset by default because the CLI shows "model rerouted" when it
+   * differs from the model it asks for, and no model is known at the upgrade.
+   */
+  upgradeModel: string | undefined;
   /** Connections open now, and ever accepted. */
   readonly stats: { open: number; accepted: number };
 }
@@ -96,7 +101,11 @@ export function attachWebSocket(
   now: () => number,
   closing: AbortSignal,
 ): WebSocketEndpoint {
-  const endpoint: WebSocketEndpoint = { limits: { ...DEFAULT_WS_LIMITS }, stats: { open: 0, accepted: 0 } };
+  const endpoint: WebSocketEndpoint = {
+    limits: { ...DEFAULT_WS_LIMITS },
+    upgradeModel: undefined,
+    stats: { open: 0, accepted: 0 },
+  };
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: true });
   const connections = new Set<Connection>();
   let ids = 0;
@@ -108,6 +117,7 @@ export function attachWebSocket(
       `x-models-etag: ${MODELS_ETAG}`,
       'x-reasoning-included: true',
     );
+    if (endpoint.upgradeModel) headers.push(`openai-model: ${endpoint.upgradeModel}`);
   });
   closing.addEventListener('abort', () => {
     for (const c of connections) c.ws.terminate();

@@ -44,6 +44,13 @@ describe('simulator WebSocket variant', () => {
     expect(s.upgradeHeaders['x-codex-turn-state']).toMatch(/^ts_ws_/);
     expect(s.upgradeHeaders['x-models-etag']).toBeTruthy();
     expect(s.upgradeHeaders['x-reasoning-included']).toBeDefined();
+    expect(s.upgradeHeaders['openai-model']).toBeUndefined();
+    sim.setWebSocketUpgradeModel('gpt-5.5');
+    try {
+      expect((await connect()).upgradeHeaders['openai-model']).toBe('gpt-5.5');
+    } finally {
+      sim.setWebSocketUpgradeModel(undefined);
+    }
     const upgrade = sim.requests.findLast((r) => r.transport === 'websocket' && r.frameType === undefined);
     expect(upgrade).toMatchObject({
       status: 101,
