@@ -17,11 +17,14 @@ import { createSimulator } from '../test/simulator';
 import type { RecordedRequest, SimAccountView, Simulator } from '../test/simulator';
 import { ADMIN_TOKEN, startPool } from './load/processes';
 import { startTap, wireTurns } from './ws/tap';
-import type { WireTurn } from './ws/tap';
+import type { Link, WireTurn } from './ws/tap';
 
 /** Model calls in the session: TURNS − 1 tool calls, then the final message. */
 const TURNS = 20;
 const FINAL = 'Session complete.';
+
+/** The pool's path to upstream in the "over link" rows: a 10 Mbit/s uplink and a 20 ms round trip. */
+const LINK: Link = { upBytesPerSecond: 10_000_000 / 8, oneWayMs: 10 };
 
 /** Interleaved rounds of the four sessions; the machines are shared, so times are medians over rounds. */
 const ROUNDS = 3;
@@ -63,7 +66,7 @@ async function session(
 ): Promise<SessionFigures> {
   script(sim);
   sim.clearRequests();
-  const tap = await startTap(Number(new URL(target).port));
+  const tap = await startTap(Number(new URL(target).port), { host: '127.0.0.2' });
   const started = performance.now();
   const run = await runCodex({
     baseUrl: `${tap.url}/backend-api/codex`,
@@ -112,8 +115,8 @@ export interface ModeFigures {
 }
 
 /**
- * Runs the four sessions ROUNDS times, interleaved: HTTP and WebSocket, each directly against the simulator and
- * through the pool.
+ * Runs the sessions ROUNDS times, interleaved: HTTP and WebSocket, each directly against the simulator, through
+ * the pool, and through a pool whose path to upstream is the modeled LINK.
  */
 export async function runWsBench(): Promise<ModeFigures[]> {
   // The pool runs the compiled CLI: build it from the current sources first, as the integration tests do.
@@ -130,13 +133,21 @@ export async function runWsBench(): Promise<ModeFigures[]> {
     costPerRequest: { primary: 0, secondary: 0 },
   });
   const pool = await startPool(sim);
+  const link = await startTap(Number(new URL(sim.url).port), { host: '127.0.0.3', link: LINK });
+  const linked = await startPool({
+    upstreamBaseUrl: `${link.url}/backend-api`,
+    authBaseUrl: sim.authBaseUrl,
+  });
   try {
     await importAccount(pool.url, pooled);
+    await importAccount(linked.url, pooled);
     const modes: [Mode, string][] = [
       [{ label: 'HTTP, direct', websockets: false }, sim.url],
       [{ label: 'WebSocket, direct', websockets: true }, sim.url],
       [{ label: 'HTTP, through pool', websockets: false }, pool.url],
       [{ label: 'WebSocket, through pool', websockets: true }, pool.url],
+      [{ label: 'HTTP, pool over link', websockets: false }, linked.url],
+      [{ label: 'WebSocket, pool over link', websockets: true }, linked.url],
     ];
     const out: ModeFigures[] = modes.map(([mode]) => ({ label: mode.label, rounds: [] }));
     for (let round = 0; round < ROUNDS; round++) {
@@ -145,7 +156,8 @@ export async function runWsBench(): Promise<ModeFigures[]> {
     }
     return out;
   } finally {
-    await pool.stop();
+    await Promise.all([pool.stop(), linked.stop()]);
+    await link.close();
     await sim.close();
   }
 }
@@ -160,7 +172,8 @@ const kb = (n: number) => `${(n / 1024).toFixed(1)} kB`;
 export function printWsBench(rows: readonly ModeFigures[]): void {
   console.log(
     `WebSocket vs HTTP (issue 13): the real Codex CLI, one session of ${TURNS} model calls (${TURNS - 1} tool calls, ` +
-      `growing context), ${ROUNDS} interleaved rounds; bytes of the last round, times median (min–max) over rounds`,
+      `growing context), ${ROUNDS} interleaved rounds; bytes of the last round, times median (min–max) over rounds;` +
+      ` "over link": pool → upstream at ${(LINK.upBytesPerSecond * 8) / 1e6} Mbit/s up, ${LINK.oneWayMs * 2} ms round trip`,
   );
   for (const { label, rounds } of rows) {
     const last = rounds.at(-1)!;
@@ -172,7 +185,7 @@ export function printWsBench(rows: readonly ModeFigures[]): void {
     const fellBack =
       label.startsWith('WebSocket') && last.transport === 'http' ? '  upgrade refused: ran over HTTP' : '';
     console.log(
-      `  ${label.padEnd(24)} ${rounds.every((r) => r.ok) ? 'ok  ' : 'FAIL'} calls ${String(last.turns.length).padStart(2)}` +
+      `  ${label.padEnd(26)} ${rounds.every((r) => r.ok) ? 'ok  ' : 'FAIL'} calls ${String(last.turns.length).padStart(2)}` +
         `  client sent ${kb(sum(up)).padStart(8)} (last call ${kb(up.at(-1) ?? 0).padStart(7)})` +
         `  upstream got ${kb(sum(last.upstreamBytes)).padStart(8)}` +
         `  first byte ${range(firstBytes, 1).padStart(17)} ms  wall ${range(walls, 2)} s${fellBack}`,
@@ -190,7 +203,7 @@ export function printWsBench(rows: readonly ModeFigures[]): void {
     });
     console.log(`  ${String(i + 1).padStart(4)}  ${cells.join('   ')}`);
   }
-  console.log(`        ${rows.map((r) => r.label.padEnd(20)).join('   ')}`);
+  console.log(`  columns: ${rows.map((r, i) => `${i + 1} = ${r.label}`).join(', ')}`);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) printWsBench(await runWsBench());

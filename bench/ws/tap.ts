@@ -33,11 +33,41 @@ export interface Tap {
   close(): Promise<void>;
 }
 
-/**
- * Listen on 127.0.0.2 at the target's own port: the CLI's `Host` header then names the port the pool is bound
- * to, which its DNS-rebinding guard requires, and the bytes pass through untouched.
- */
-export async function startTap(targetPort: number): Promise<Tap> {
+/** A modeled network path: upload bandwidth and one-way latency (both directions). */
+export interface Link {
+  upBytesPerSecond: number;
+  oneWayMs: number;
+}
+
+export interface TapOptions {
+  /**
+   * Loopback address to listen on, at the target's own port: a client's `Host` header then names the port the
+   * pool is bound to, which its DNS-rebinding guard requires, and the bytes pass through untouched.
+   */
+  host: string;
+  /** Delay what passes as this link would (default: none). */
+  link?: Link;
+}
+
+/** Writes to `to` in order, each chunk released when the link would have delivered it. */
+function pacer(to: Socket, link: Link | undefined, up: boolean) {
+  let free = 0;
+  let last = 0;
+  return {
+    send(d: Buffer) {
+      if (!link) return void to.write(d);
+      const now = performance.now();
+      const start = Math.max(now, free);
+      free = up ? start + (d.length / link.upBytesPerSecond) * 1000 : start;
+      last = free + link.oneWayMs;
+      setTimeout(() => to.write(d), last - now);
+    },
+    /** When everything sent so far has arrived. */
+    drainedIn: () => Math.max(0, last - performance.now()),
+  };
+}
+
+export async function startTap(targetPort: number, options: TapOptions): Promise<Tap> {
   const chunks: Chunk[] = [];
   const sockets = new Set<Socket>();
   let ids = 0;
@@ -45,6 +75,8 @@ export async function startTap(targetPort: number): Promise<Tap> {
     const connection = ++ids;
     const upstream = createConnection({ host: '127.0.0.1', port: targetPort });
     sockets.add(client).add(upstream);
+    const toUpstream = pacer(upstream, options.link, true);
+    const toClient = pacer(client, options.link, false);
     let lastUp = false;
     client.on('data', (d: Buffer) => {
       const chunk: Chunk = { connection, up: true, at: performance.now(), bytes: d.length };
@@ -55,26 +87,35 @@ export async function startTap(targetPort: number): Promise<Tap> {
       }
       lastUp = true;
       chunks.push(chunk);
-      upstream.write(d);
+      toUpstream.send(d);
     });
     upstream.on('data', (d: Buffer) => {
       lastUp = false;
       chunks.push({ connection, up: false, at: performance.now(), bytes: d.length });
-      client.write(d);
+      toClient.send(d);
     });
+    let ending = false;
     const end = () => {
-      client.destroy();
-      upstream.destroy();
-      sockets.delete(client);
-      sockets.delete(upstream);
+      if (ending) return;
+      ending = true;
+      // Let bytes still on the modeled link arrive before the other side hears of the close.
+      setTimeout(
+        () => {
+          client.destroy();
+          upstream.destroy();
+          sockets.delete(client);
+          sockets.delete(upstream);
+        },
+        Math.max(toUpstream.drainedIn(), toClient.drainedIn()),
+      );
     };
     client.on('close', end).on('error', end);
     upstream.on('close', end).on('error', end);
   });
-  server.listen(targetPort, '127.0.0.2');
+  server.listen(targetPort, options.host);
   await once(server, 'listening');
   return {
-    url: `http://127.0.0.2:${targetPort}`,
+    url: `http://${options.host}:${targetPort}`,
     chunks,
     async close() {
       for (const s of sockets) s.destroy();
