@@ -1,7 +1,8 @@
 /**
  * Run the simulator as a process (demo mode, benchmarks):
  *   node --import tsx test/simulator/cli.ts [--port N] [--accounts N] [--host H]
- * Prints one JSON line `{url, upstreamBaseUrl, authBaseUrl, tokenUrl, accounts:[{email, planType, authJson}]}`
+ * Prints one JSON line `{url, upstreamBaseUrl, responsesWebSocketUrl, authBaseUrl, tokenUrl, accounts:[…]}`
+ * (each account `{email, planType, authJson}`)
  * and runs until SIGINT/SIGTERM.
  */
 import { parseArgs } from 'node:util';
@@ -22,6 +23,7 @@ async function main(): Promise<void> {
     `${JSON.stringify({
       url: sim.url,
       upstreamBaseUrl: sim.upstreamBaseUrl,
+      responsesWebSocketUrl: sim.responsesWebSocketUrl,
       authBaseUrl: sim.authBaseUrl,
       tokenUrl: sim.tokenUrl,
       accounts: accounts.map((a) => ({ email: a.email, planType: a.planType, authJson: a.authJson() })),

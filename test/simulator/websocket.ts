@@ -321,9 +321,11 @@ export function attachWebSocket(
             c.ws.terminate();
             return 'cut';
           }
-          await new Promise<void>((resolve) =>
-            signal.addEventListener('abort', () => resolve(), { once: true }),
-          );
+          // Hold the response open until the connection ends (a close before this point ends it at once).
+          if (!signal.aborted)
+            await new Promise<void>((resolve) =>
+              signal.addEventListener('abort', () => resolve(), { once: true }),
+            );
           return 'stalled';
         }
         if (i > 0 && plan.gapMs) {

@@ -13,10 +13,14 @@ describe('simulator as a process', () => {
     const info = JSON.parse(line) as {
       url: string;
       upstreamBaseUrl: string;
+      responsesWebSocketUrl: string;
       authBaseUrl: string;
       accounts: { email: string; planType: string; authJson: CodexAuthJson }[];
     };
     expect(info.upstreamBaseUrl).toBe(`${info.url}/backend-api`);
+    expect(info.responsesWebSocketUrl).toBe(
+      `${info.url.replace('http:', 'ws:')}/backend-api/codex/responses`,
+    );
     expect(info.accounts.map((a) => a.planType)).toEqual(['plus', 'pro', 'team']);
     const pro = info.accounts[1]!.authJson.tokens;
     const usage = await fetch(`${info.upstreamBaseUrl}/wham/usage`, {
