@@ -6,7 +6,8 @@
  * The simulator answers at once, so the times are transport and proxy overhead only (a real model adds the same
  * think time to both).
  *
- * Run: `npm run bench -- ws`, or `node --import tsx bench/ws.bench.ts`.
+ * Run: `npm run bench -- ws`, or `node --import tsx bench/ws.bench.ts`. Linux: the taps listen on 127.0.0.2 and
+ * 127.0.0.3, which Linux routes to loopback without configuration (macOS needs an `lo0` alias).
  */
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
