@@ -22,6 +22,8 @@ export type HttpFaultKind =
   | 'account_suspended'
   | 'account_deleted'
   | 'model_not_supported'
+  /** 400 for a `previous_response_id` upstream does not hold (over WebSocket: not the connection's last response). */
+  | 'previous_response_not_found'
   /** 400 with a FastAPI-style `{"detail": "…"}` body, as upstream answers an unknown model slug. */
   | 'detail_error'
   | 'invalid_grant'
@@ -75,7 +77,10 @@ const err = (status: number, code: string | null, type: string, message: string)
 });
 
 /** The error answer of an HTTP fault, in the shapes upstream uses. */
-export function httpFault(spec: FaultSpec, ctx: { model: string; planType: string; now: number }): HttpFault {
+export function httpFault(
+  spec: FaultSpec,
+  ctx: { model: string; planType: string; now: number; previousResponseId?: string },
+): HttpFault {
   const s = (fallback: number) => spec.status ?? fallback;
   const m = (fallback: string) => spec.message ?? fallback;
   switch (spec.kind) {
@@ -163,6 +168,18 @@ export function httpFault(spec: FaultSpec, ctx: { model: string; planType: strin
         'invalid_request_error',
         m(`The '${ctx.model}' model is not supported when using Codex with a ChatGPT account.`),
       );
+    case 'previous_response_not_found':
+      return {
+        status: s(400),
+        body: {
+          error: {
+            message: m(`Previous response with id '${ctx.previousResponseId ?? 'resp_unknown'}' not found.`),
+            type: 'invalid_request_error',
+            code: 'previous_response_not_found',
+            param: 'previous_response_id',
+          },
+        },
+      };
     case 'detail_error':
       return { status: s(400), body: { detail: m(`Unsupported model: ${ctx.model}`) } };
     case 'invalid_grant':

@@ -279,14 +279,12 @@ export function attachWebSocket(
     let bytes = rawLength;
     if (prev !== undefined && prev !== null) {
       if (!c.last || c.last.id !== prev) {
-        const error = {
-          type: 'invalid_request_error',
-          code: 'previous_response_not_found',
-          message: `Previous response with id '${String(prev)}' not found.`,
-          param: 'previous_response_id',
-        };
-        await send(c, wrappedError(400, { error }));
-        done(400);
+        const f = httpFault(
+          { kind: 'previous_response_not_found' },
+          { model: '', planType: c.account.planType, now: now(), previousResponseId: String(prev) },
+        );
+        await send(c, wrappedError(f.status, f.body));
+        done(f.status);
         return undefined;
       }
       items = [...c.last.items, ...newItems];

@@ -42,6 +42,11 @@ describe('simulator fault injection', () => {
       },
     ],
     [{ kind: 'error', status: 401, code: 'app_session_terminated' }, 401, { code: 'app_session_terminated' }],
+    [
+      { kind: 'previous_response_not_found' },
+      400,
+      { type: 'invalid_request_error', code: 'previous_response_not_found', param: 'previous_response_id' },
+    ],
   ];
 
   it.each(httpCases)(

@@ -164,6 +164,13 @@ describe('simulator WebSocket variant', () => {
     ]);
     sim.injectFault({ kind: 'server_error', account: a });
     expect((await s.turn({ input: [] })).events[0]).toMatchObject({ type: 'error', status: 500 });
+    // The preset a proxy test uses to make upstream forget the chain, without a chain.
+    sim.injectFault({ kind: 'previous_response_not_found', account: a });
+    expect((await s.turn({ input: [] })).events[0]).toMatchObject({
+      type: 'error',
+      status: 400,
+      error: { code: 'previous_response_not_found', param: 'previous_response_id' },
+    });
     expect((await s.turn({ input: [] })).events.at(-1)?.['type']).toBe('response.completed');
   });
 
