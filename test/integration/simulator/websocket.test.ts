@@ -187,11 +187,11 @@ describe('simulator WebSocket variant', () => {
     const openBefore = sim.webSocketStats.open;
     const seqBefore = sim.requests.at(-1)?.seq ?? 0;
     t.send({ type: 'response.create', model: 'gpt-5.5', store: false, input: [] });
-    await expect.poll(() => t.events.length).toBe(2);
+    await expect.poll(() => t.events.length, { timeout: 10_000 }).toBe(2);
     const frame = await sim.waitForRequest((r) => r.seq > seqBefore && r.frameType === 'response.create');
     expect(frame.outcome).toBeUndefined();
     await t.close();
-    await expect.poll(() => sim.webSocketStats.open).toBe(openBefore - 1);
+    await expect.poll(() => sim.webSocketStats.open, { timeout: 10_000 }).toBe(openBefore - 1);
     await sim.waitForRequest((r) => r.seq === frame.seq && r.outcome === 'stalled');
   });
 
