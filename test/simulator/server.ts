@@ -31,7 +31,7 @@ export interface RecordedRequest {
   transport?: 'websocket';
   /** Simulator-unique id of the WebSocket connection a frame arrived on. */
   connectionId?: number;
-  /** The frame's `type` (`response.create`, `response.processed`), or `oversize` for a refused frame. */
+  /** The frame's `type` (`response.create`, `response.processed`), or `oversize` (status 1009) for a refused one. */
   frameType?: string;
   /** Bytes the frame took on the wire (after permessage-deflate), read from the socket. */
   wireBytes?: number;

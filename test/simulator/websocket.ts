@@ -155,7 +155,7 @@ export function attachWebSocket(
     if (account) Object.assign(record, { accountId: account.id, accountEmail: account.email });
     if (error || !account) {
       finish(error?.status ?? 401);
-      return refuse(socket, error?.status ?? 401, error?.body);
+      return refuse(socket, error?.status ?? 401, error?.body ?? {});
     }
     const fault = backend.takeFault('websocket_handshake', account);
     if (fault?.kind === 'reset_before_headers') {
