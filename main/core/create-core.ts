@@ -191,6 +191,7 @@ export function createCore(config: CoreConfig, deps: CoreDeps = {}): Core {
       const svc = services;
       server = createHttpServer(new Router(buildRoutes(store, services)), log, {
         limits: { ...config.clientLimits, ...deps.clientLimits },
+        upgrade: (req, socket, head) => svc.websocket.handle(req, socket, head),
         mapError: (err) => {
           const problem = svc.storage.failed(err);
           return problem ? storageHttpError(problem) : null;
@@ -218,7 +219,11 @@ export function createCore(config: CoreConfig, deps: CoreDeps = {}): Core {
     stop() {
       stopping ??= (async () => {
         services?.events.closeAll(); // end event streams first: they would hold the server open
-        if (server) await close(server, SHUTDOWN_GRACE_MS);
+        // Upgraded sockets left the HTTP server: their responses get the same grace, in parallel.
+        await Promise.all([
+          server ? close(server, SHUTDOWN_GRACE_MS) : undefined,
+          services?.websocket.close(SHUTDOWN_GRACE_MS),
+        ]);
         await services?.stop();
         store?.close();
         log.info('codex pool stopped');

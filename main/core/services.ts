@@ -18,6 +18,8 @@ import { ApiKeyService } from './proxy/api-keys';
 import { ModelCatalog } from './proxy/catalog';
 import { proxyRoutes } from './proxy/proxy-routes';
 import { createClientGate } from './proxy/client-gate';
+import type { ExchangeDeps } from './proxy/exchange';
+import { MAX_WS_MESSAGE_BYTES, createWsUpgrade, type WsUpgrade } from './proxy/ws-upgrade';
 import { createPooledUsageCache } from './usage/pooled-usage-cache';
 import { codexPersona } from './proxy/persona';
 import { EventBus } from './events/event-bus';
@@ -73,6 +75,8 @@ export interface Services {
   registry: () => readonly GatedModelEntry[];
   reloadRegistry: () => void;
   proxyRoutes: Route[];
+  /** WebSocket upgrades on the Responses routes (PROTOCOL.md §7). */
+  websocket: WsUpgrade;
   /** The admin event stream's bus. */
   events: EventBus;
   /** Browser and device-code logins. */
@@ -242,7 +246,7 @@ export function buildServices(deps: ServiceDeps): Services {
   });
 
   const writeRequestRow = batchedWrites<RequestLogInput>(queue, (s, rows) => s.requests.insertMany(rows));
-  const routes = proxyRoutes({
+  const exchangeDeps = {
     pool,
     tokens,
     upstream,
@@ -270,13 +274,24 @@ export function buildServices(deps: ServiceDeps): Services {
     selectionTime,
     random,
     newRequestId: randomUUID,
-    sleep: (ms, signal) => sleep(ms, signal),
+    sleep: (ms: number, signal: AbortSignal) => sleep(ms, signal),
     timeouts,
     log,
+  } satisfies ExchangeDeps;
+  const routes = proxyRoutes({
+    ...exchangeDeps,
     authorizeClient,
     catalog: () => catalog.get(),
     openAiModels: () => catalog.openAi(),
     pooledUsage: () => pooledUsage.body(),
+  });
+  const websocket = createWsUpgrade({
+    ...exchangeDeps,
+    authorizeClient,
+    upstreamBaseUrl: config.upstreamBaseUrl,
+    maxUpstreamPayload: MAX_WS_MESSAGE_BYTES,
+    // The ws client does not go through HTTPS_PROXY: behind one, clients are sent to HTTP streaming (426).
+    enabled: !['HTTPS_PROXY', 'HTTP_PROXY', 'https_proxy', 'http_proxy'].some((name) => deps.env[name]),
   });
 
   const backup = new BackupService({
@@ -323,6 +338,7 @@ export function buildServices(deps: ServiceDeps): Services {
       registryCache = store.registry.list();
     },
     proxyRoutes: routes,
+    websocket,
     events,
     logins,
     poller,

@@ -1,4 +1,5 @@
-import { createServer, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { Logger } from '../log';
 import { HttpError } from './http-error';
 import { sendError } from './respond';
@@ -43,6 +44,8 @@ export interface HttpServerOptions {
    * leave it a bare 500. The cause is still logged.
    */
   mapError?: (err: unknown) => HttpError | null;
+  /** Takes an upgrade request it serves (the proxy's WebSocket routes) and returns true; false for the rest. */
+  upgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer) => boolean;
 }
 
 /**
@@ -104,9 +107,16 @@ export function createHttpServer(router: Router, log: Logger, options: HttpServe
     lastDropLog = t;
     dropped = 0;
   });
-  // WebSocket transport is not served (PROTOCOL.md §12): refuse the handshake so the Codex CLI falls back to
-  // HTTP streaming at once.
-  server.on('upgrade', (_req, socket) => {
+  // Upgrades the proxy does not serve (another path, or WebSockets turned off) are refused, so the Codex CLI
+  // falls back to HTTP streaming at once (PROTOCOL.md §12).
+  server.on('upgrade', (req, socket, head) => {
+    try {
+      if (options.upgrade?.(req, socket, head)) return;
+    } catch (err) {
+      log.error('websocket upgrade failed', { path: req.url, err });
+      socket.destroy();
+      return;
+    }
     const body = JSON.stringify({
       error: {
         message: 'WebSocket transport is not supported; use HTTP streaming.',

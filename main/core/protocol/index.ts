@@ -95,3 +95,16 @@ export { TRUNCATED_STREAM_ERROR, mapUsage, streamFailureError } from './stream-s
 
 export type { OpenAiModel, OpenAiModelList } from './models';
 export { toOpenAiModelList } from './models';
+
+export type { WsClientMessage } from './ws-messages';
+export {
+  MAX_WS_CREATE_BYTES,
+  RELAYED_UPGRADE_HEADERS,
+  RESPONSES_WEBSOCKET_BETA,
+  isConnectionLimitError,
+  isPreviousResponseNotFound,
+  oversizeFrameError,
+  parseWsClientMessage,
+  responseCreateFrame,
+  wrappedErrorEvent,
+} from './ws-messages';

@@ -10,16 +10,15 @@ import {
 } from '../balancer';
 import { RefreshError } from '../accounts/token-service';
 import type { ExchangeDeps, ExchangeRequest } from './exchange';
-import type { ResponseSink } from './sinks';
-import { tryUpstream, type StreamFacts, type TryResult } from './upstream-attempt';
+import type { TryResult } from './upstream-attempt';
 
 /** One account's turn in an exchange. */
 export interface AccountTry {
   accountId: string;
-  request: ExchangeRequest;
-  bodyText: string | Buffer;
-  sink: ResponseSink;
-  facts: StreamFacts;
+  /** The model (state changes of gated families) and whether this is compact (its own account limit). */
+  request: Pick<ExchangeRequest, 'model' | 'upstreamPath'>;
+  /** One upstream try with the account's credentials: over HTTP or a WebSocket. */
+  attempt: (accessToken: string, chatgptAccountId: string) => Promise<TryResult>;
   signal: AbortSignal;
   /** Distinct accounts tried so far, this one included. */
   accountsTried: number;
@@ -58,26 +57,7 @@ export async function tryAccount(
       try {
         const accessToken = await deps.tokens.accessToken(t.accountId);
         t.countAttempt();
-        result = await tryUpstream({
-          upstream: deps.upstream,
-          pool: deps.pool,
-          persona: deps.persona,
-          now: deps.now,
-          nowMs: deps.nowMs,
-          newRequestId: deps.newRequestId,
-          pooledHeaders: deps.pooledHeaders,
-          accountId: t.accountId,
-          chatgptAccountId: record.chatgptAccountId,
-          accessToken,
-          path: t.request.upstreamPath,
-          inbound: t.request.inbound,
-          body: t.bodyText,
-          signal: t.signal,
-          sink: t.sink,
-          facts: t.facts,
-          json: t.request.upstreamPath === '/codex/responses/compact',
-          openingIdleMs: deps.timeouts.headersMs,
-        });
+        result = await t.attempt(accessToken, record.chatgptAccountId);
       } catch (err) {
         result = refreshFailure(err);
       }

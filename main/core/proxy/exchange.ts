@@ -21,7 +21,7 @@ import type { RequestLogInput } from '../store';
 import { hashStickyKey, type Affinity } from './affinity';
 import { conversationFacts } from './conversation-facts';
 import type { ResponseSink } from './sinks';
-import type { StreamFacts, SurfacedError } from './upstream-attempt';
+import { tryUpstream, type StreamFacts, type SurfacedError } from './upstream-attempt';
 import { tryAccount, type AttemptResult } from './account-try';
 
 /** What the exchange needs from the rest of the core. */
@@ -163,9 +163,27 @@ export async function runExchange(
       const result = await tryAccount(deps, {
         accountId,
         request,
-        bodyText,
-        sink,
-        facts,
+        attempt: (accessToken, chatgptAccountId) =>
+          tryUpstream({
+            upstream: deps.upstream,
+            pool: deps.pool,
+            persona: deps.persona,
+            now: deps.now,
+            nowMs: deps.nowMs,
+            newRequestId: deps.newRequestId,
+            pooledHeaders: deps.pooledHeaders,
+            accountId,
+            chatgptAccountId,
+            accessToken,
+            path: request.upstreamPath,
+            inbound: request.inbound,
+            body: bodyText,
+            signal: abort.signal,
+            sink,
+            facts,
+            json: compact,
+            openingIdleMs: deps.timeouts.headersMs,
+          }),
         signal: abort.signal,
         accountsTried: tried.length,
         pinned: !selection.failover.allowed,
@@ -239,7 +257,7 @@ export async function runExchange(
 }
 
 /** The 504 when no account started answering within the first-byte bound. */
-function firstByteTimeout(ms: number): SurfacedError {
+export function firstByteTimeout(ms: number): SurfacedError {
   return {
     status: 504,
     body: {
@@ -253,7 +271,7 @@ function firstByteTimeout(ms: number): SurfacedError {
   };
 }
 
-function tokenCounts(
+export function tokenCounts(
   usage: JsonObject | null,
 ): Pick<RequestLogInput, 'inputTokens' | 'outputTokens' | 'cachedTokens' | 'reasoningTokens'> {
   const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);

@@ -258,7 +258,7 @@ function gatewayError(outcome: UpstreamOutcome, ctx: Pick<TryContext, 'openingId
 }
 
 /** `Retry-After` from the reset upstream named in the body, for answers whose headers carry none. */
-function retryAfterFromReset(outcome: UpstreamOutcome, now: number): Record<string, string> {
+export function retryAfterFromReset(outcome: UpstreamOutcome, now: number): Record<string, string> {
   const resetAt = 'resetAt' in outcome ? outcome.resetAt : undefined;
   return resetAt === undefined || resetAt <= now ? {} : { 'retry-after': String(Math.ceil(resetAt - now)) };
 }
@@ -291,7 +291,8 @@ function upstreamReason(body: unknown): string | undefined {
   return safe.length > MAX_REASON_LENGTH ? `${safe.slice(0, MAX_REASON_LENGTH)}…` : safe;
 }
 
-function asEnvelope(body: unknown, status: number): OpenAiErrorBody {
+/** An upstream error answer as the OpenAI envelope (its own when it has one). */
+export function asEnvelope(body: unknown, status: number): OpenAiErrorBody {
   if (typeof body === 'object' && body !== null && typeof (body as { error?: unknown }).error === 'object') {
     const error = (body as { error: Record<string, unknown> }).error;
     const code =
@@ -332,7 +333,8 @@ async function readCapped(body: AsyncIterable<Uint8Array> & { destroy?: () => vo
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function pick(
+/** The named headers that are present, joined when repeated. */
+export function pick(
   headers: Record<string, string | string[] | undefined>,
   names: readonly string[],
 ): Record<string, string> {
@@ -345,7 +347,8 @@ function pick(
   return out;
 }
 
-function parseJsonOrText(text: string): unknown {
+/** JSON when it parses, else the text. */
+export function parseJsonOrText(text: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch {

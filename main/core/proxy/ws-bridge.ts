@@ -1,0 +1,133 @@
+/**
+ * One client WebSocket bridged to at most one upstream socket at a time: client frames are taken in order (the
+ * Codex CLI sends the next `response.create` only after the previous response ended), each `response.create`
+ * is one pooled response ({@link runWsResponse}); closing either side closes the other.
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+import WebSocket from 'ws';
+import {
+  MAX_WS_CREATE_BYTES,
+  clientErrorBody,
+  oversizeFrameError,
+  parseWsClientMessage,
+  wrappedErrorEvent,
+} from '../protocol';
+import { ConversationContext } from './ws-context';
+import { runWsResponse, type WsExchangeDeps } from './ws-exchange';
+import type { UpstreamBinding, WsConnection } from './ws-types';
+
+/** Close code when Codex Pool stops (RFC 6455 "going away"): the client reconnects or falls back. */
+const CLOSE_GOING_AWAY = 1001;
+
+/** A bridged client connection, as the upgrade handler keeps it. */
+export interface BridgedConnection {
+  /** Finishes the response in flight (if any), refuses new ones, then closes the client socket. */
+  shutdown(): Promise<void>;
+  /** Cuts the connection now, upstream socket included. */
+  terminate(): void;
+}
+
+/** Bridges an accepted client socket. `route` is the client route, for the request log. */
+export function bridgeConnection(
+  deps: WsExchangeDeps,
+  client: WebSocket,
+  inbound: IncomingHttpHeaders,
+  route: string,
+): BridgedConnection {
+  const closed = new AbortController();
+  const context = new ConversationContext();
+  const queue: string[] = [];
+  let binding: UpstreamBinding | undefined;
+  let busy: Promise<void> | undefined;
+  let stopping = false;
+
+  const conn: WsConnection = {
+    inbound,
+    turnState: undefined,
+    get binding() {
+      return binding;
+    },
+    bind(next) {
+      binding = next;
+      // An upstream socket that closes while idle is simply forgotten; the next turn opens a new one.
+      next.socket.on('error', () => undefined);
+      next.socket.once('close', () => {
+        if (binding === next) binding = undefined;
+      });
+    },
+    dropBinding() {
+      const current = binding;
+      binding = undefined;
+      if (current && current.socket.readyState !== WebSocket.CLOSED) current.socket.terminate();
+    },
+    send(text) {
+      if (client.readyState === WebSocket.OPEN) client.send(text);
+    },
+  };
+
+  const refuse = (status: number, body: Parameters<typeof wrappedErrorEvent>[1]): void =>
+    conn.send(wrappedErrorEvent(status, body));
+
+  const pump = (): void => {
+    if (busy || closed.signal.aborted) return;
+    const text = queue.shift();
+    if (text === undefined) return;
+    if (stopping) {
+      refuse(503, clientErrorBody('server_shutting_down', 'Codex Pool is stopping. Try again in a minute.'));
+      return pump();
+    }
+    const message = parseWsClientMessage(text);
+    if (message.kind === 'invalid') {
+      refuse(message.status, message.body);
+      return pump();
+    }
+    if (message.kind === 'ack') {
+      // Only the socket that produced the response can use its acknowledgement.
+      if (binding?.socket.readyState === WebSocket.OPEN) binding.socket.send(text);
+      return pump();
+    }
+    const create = {
+      route,
+      body: message.body,
+      model: message.model,
+      raw: text,
+      rewritten: message.rewritten,
+      ...(message.previousResponseId !== undefined ? { previousResponseId: message.previousResponseId } : {}),
+    };
+    busy = runWsResponse(deps, conn, context, create, closed.signal).finally(() => {
+      busy = undefined;
+      pump();
+    });
+  };
+
+  client.on('message', (data: WebSocket.RawData, isBinary: boolean) => {
+    // The server's binaryType is the default `nodebuffer`: one Buffer per message (a list only when fragmented).
+    const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
+    if (isBinary) {
+      return refuse(400, clientErrorBody('invalid_type', 'Binary messages are not supported; send JSON text.'));
+    }
+    // Answered, not closed (PROTOCOL.md §7): a close or a 413 makes the Codex CLI resend it five times.
+    if (bytes.length > MAX_WS_CREATE_BYTES) return refuse(400, oversizeFrameError(bytes.length));
+    queue.push(bytes.toString('utf8'));
+    pump();
+  });
+  client.on('error', () => undefined);
+  client.once('close', () => {
+    closed.abort();
+    queue.length = 0;
+    conn.dropBinding();
+  });
+
+  return {
+    async shutdown() {
+      stopping = true;
+      await busy;
+      client.close(CLOSE_GOING_AWAY, 'Codex Pool is stopping');
+    },
+    terminate() {
+      closed.abort();
+      conn.dropBinding();
+      client.terminate();
+    },
+  };
+}
