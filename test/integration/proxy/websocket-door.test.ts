@@ -1,0 +1,124 @@
+import { request } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UpgradeRefused, openResponsesSocket, type ResponsesSocket } from '../../helpers/responses-socket';
+import { startPool, type PoolHarness } from '../../helpers/pool-harness';
+
+// The WebSocket door: which paths upgrade, the same Host/Origin checks and proxy API keys as HTTP, and the
+// 15 MiB frame cap answered with an error event rather than a close (PROTOCOL.md §7, §12).
+let pool: PoolHarness;
+beforeAll(async () => {
+  pool = await startPool({ accounts: [{ email: 'ws-door@example.com', planType: 'pro' }] });
+});
+afterAll(() => pool.close());
+
+const wsUrl = (path: string): string => `${pool.core.url.replace(/^http/, 'ws')}${path}`;
+const userItem = (text: string) => ({ type: 'message', role: 'user', content: [{ type: 'input_text', text }] });
+
+async function refusal(path: string, headers: Record<string, string> = {}): Promise<UpgradeRefused> {
+  const outcome = await openResponsesSocket(wsUrl(path), headers).then(
+    async (s) => {
+      await s.close();
+      return undefined;
+    },
+    (e: unknown) => e,
+  );
+  expect(outcome).toBeInstanceOf(UpgradeRefused);
+  return outcome as UpgradeRefused;
+}
+
+/** A raw upgrade, so the Host header can be what a DNS-rebinding page would send. */
+function rawUpgradeStatus(path: string, headers: Record<string, string>): Promise<number> {
+  const { port } = new URL(pool.core.url);
+  return new Promise((resolve, reject) => {
+    const req = request({
+      host: '127.0.0.1',
+      port,
+      path,
+      headers: {
+        connection: 'Upgrade',
+        upgrade: 'websocket',
+        'sec-websocket-version': '13',
+        'sec-websocket-key': Buffer.from('0123456789abcdef').toString('base64'),
+        ...headers,
+      },
+    });
+    req.on('upgrade', (res, socket) => {
+      socket.destroy();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('response', (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('the WebSocket door', () => {
+  it('upgrades the three Responses routes with permessage-deflate, and answers 426 elsewhere', async () => {
+    for (const path of ['/backend-api/codex/responses', '/backend-api/codex/v1/responses', '/v1/responses']) {
+      const s = await openResponsesSocket(wsUrl(path), {});
+      expect(s.ws.extensions).toContain('permessage-deflate');
+      const turn = await s.turn({ input: [userItem('hi')] });
+      expect(turn.events.at(-1)).toMatchObject({ type: 'response.completed' });
+      await s.close();
+    }
+    const elsewhere = await refusal('/backend-api/codex/models');
+    expect(elsewhere.status).toBe(426);
+    expect(elsewhere.body).toContain('websocket_not_supported');
+  });
+
+  it('refuses a foreign Host or a cross-site Origin before anything else', async () => {
+    expect(await rawUpgradeStatus('/backend-api/codex/responses', { host: 'evil.example:80' })).toBe(421);
+    const crossSite = await refusal('/backend-api/codex/responses', { origin: 'https://evil.example' });
+    expect(crossSite.status).toBe(403);
+    expect(crossSite.body).toContain('cross_site_request');
+  });
+
+  it('requires a proxy API key when keys are on: refused without one, served with one', async () => {
+    const created = await pool.admin('/api/keys', { method: 'POST', body: JSON.stringify({ name: 'ws' }) });
+    const { key } = (await created.json()) as { key: string };
+    await pool.admin('/api/settings', { method: 'PATCH', body: JSON.stringify({ requireApiKey: true }) });
+    try {
+      const without = await refusal('/backend-api/codex/responses');
+      expect(without.status).toBe(401);
+      expect(JSON.parse(without.body)).toMatchObject({ error: { code: 'invalid_api_key' } });
+      expect((await refusal('/v1/responses', { authorization: 'Bearer cp-wrong' })).status).toBe(401);
+      const s = await openResponsesSocket(wsUrl('/v1/responses'), { authorization: `Bearer ${key}` });
+      const turn = await s.turn({ input: [userItem('hi')] });
+      expect(turn.events.at(-1)).toMatchObject({ type: 'response.completed' });
+      await s.close();
+    } finally {
+      await pool.admin('/api/settings', { method: 'PATCH', body: JSON.stringify({ requireApiKey: false }) });
+    }
+  });
+
+  it('answers a frame over 15 MiB with a 400 error event and keeps the connection usable', async () => {
+    const s: ResponsesSocket = await openResponsesSocket(wsUrl('/backend-api/codex/responses'), {});
+    const big = await s.turn({ input: [userItem('x'.repeat(16 * 1024 * 1024))] });
+    expect(big.closed).toBeUndefined();
+    expect(big.events).toEqual([
+      expect.objectContaining({
+        type: 'error',
+        status: 400,
+        error: expect.objectContaining({ type: 'invalid_request_error', message: expect.stringContaining('15.0 MiB') }),
+      }),
+    ]);
+    // Nothing of it went upstream.
+    expect(pool.sim.requests.some((r) => (r.rawBody?.length ?? 0) > 15 * 1024 * 1024)).toBe(false);
+    const next = await s.turn({ input: [userItem('small')] });
+    expect(next.events.at(-1)).toMatchObject({ type: 'response.completed' });
+    await s.close();
+  });
+
+  it('answers a malformed frame with a 400 error event', async () => {
+    const s = await openResponsesSocket(wsUrl('/backend-api/codex/responses'), {});
+    s.ws.send('not json');
+    await expect.poll(() => s.events.length).toBe(1);
+    expect(s.events[0]).toMatchObject({ type: 'error', status: 400, error: { code: 'invalid_json' } });
+    const missingModel = await s.turn({ model: undefined, input: [] });
+    expect(missingModel.events[0]).toMatchObject({ type: 'error', status: 400, error: { param: 'model' } });
+    await s.close();
+  });
+});
