@@ -52,7 +52,9 @@ export function parseWsClientMessage(text: string): WsClientMessage {
     frame = JSON.parse(text);
   } catch (err) {
     const message =
-      err instanceof RangeError ? 'The message is nested too deeply to process.' : 'The message is not valid JSON.';
+      err instanceof RangeError
+        ? 'The message is nested too deeply to process.'
+        : 'The message is not valid JSON.';
     return invalid('invalid_json', message);
   }
   if (!isRecord(frame)) return invalid('invalid_type', 'A message must be a JSON object with a "type".');
@@ -70,7 +72,11 @@ export function parseWsClientMessage(text: string): WsClientMessage {
     return {
       kind: 'invalid',
       status: prepared.status,
-      body: clientErrorBody(prepared.code, prepared.message, prepared.param === undefined ? {} : { param: prepared.param }),
+      body: clientErrorBody(
+        prepared.code,
+        prepared.message,
+        prepared.param === undefined ? {} : { param: prepared.param },
+      ),
     };
   }
   const out: WsClientMessage = {

@@ -183,7 +183,10 @@ function refused(
     error: {
       status,
       body: asEnvelope(body, status),
-      headers: { ...retryAfterFromReset(outcome, deps.now()), ...pick(headers, ['retry-after', 'x-request-id']) },
+      headers: {
+        ...retryAfterFromReset(outcome, deps.now()),
+        ...pick(headers, ['retry-after', 'x-request-id']),
+      },
     },
   };
 }

@@ -102,9 +102,16 @@ export function bridgeConnection(
 
   client.on('message', (data: WebSocket.RawData, isBinary: boolean) => {
     // The server's binaryType is the default `nodebuffer`: one Buffer per message (a list only when fragmented).
-    const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
+    const bytes = Array.isArray(data)
+      ? Buffer.concat(data)
+      : Buffer.isBuffer(data)
+        ? data
+        : Buffer.from(data);
     if (isBinary) {
-      return refuse(400, clientErrorBody('invalid_type', 'Binary messages are not supported; send JSON text.'));
+      return refuse(
+        400,
+        clientErrorBody('invalid_type', 'Binary messages are not supported; send JSON text.'),
+      );
     }
     // Answered, not closed (PROTOCOL.md §7): a close or a 413 makes the Codex CLI resend it five times.
     if (bytes.length > MAX_WS_CREATE_BYTES) return refuse(400, oversizeFrameError(bytes.length));

@@ -169,7 +169,8 @@ export async function runWsResponse(
         if (stickyHash !== undefined && deps.settings().stickySessions) {
           const action = selection.mapping.action;
           if (action === 'set' || tried.length > 1) deps.affinity.map(stickyHash, accountId);
-          else if (action === 'keep') deps.affinity.map(stickyHash, deps.affinity.mapped(stickyHash) ?? accountId);
+          else if (action === 'keep')
+            deps.affinity.map(stickyHash, deps.affinity.mapped(stickyHash) ?? accountId);
         }
         if (result.outcome.kind === 'success' && facts.responseId !== null && full !== undefined)
           context.remember(facts.responseId, inputItems(full), run.output.output());
@@ -190,7 +191,11 @@ export async function runWsResponse(
       surface({
         status: 500,
         body: {
-          error: { message: 'Internal error in Codex Pool; see its log.', type: 'server_error', code: 'internal_error' },
+          error: {
+            message: 'Internal error in Codex Pool; see its log.',
+            type: 'server_error',
+            code: 'internal_error',
+          },
         },
         headers: {},
       });

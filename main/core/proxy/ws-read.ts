@@ -18,7 +18,11 @@ import { isRecord } from '../protocol/json';
 import { OutputCollector } from './ws-context';
 import type { WsConnection, WsResponseRun, WsTryDeps } from './ws-types';
 
-const HELD_TYPES: ReadonlySet<string> = new Set(['response.created', 'response.in_progress', 'codex.rate_limits']);
+const HELD_TYPES: ReadonlySet<string> = new Set([
+  'response.created',
+  'response.in_progress',
+  'codex.rate_limits',
+]);
 const FAILURE_TYPES: ReadonlySet<string> = new Set(['response.failed', 'error']);
 const DONE_TYPES: ReadonlySet<string> = new Set(['response.completed', 'response.incomplete']);
 
@@ -61,7 +65,9 @@ export function readEvents(
     };
     /** After bytes: the client hears a terminal error event, never a silent end (PROTOCOL.md §7). */
     const breakStream = (code: string, message: string): void => {
-      conn.send(wrappedErrorEvent(BROKEN_STREAM_STATUS, clientErrorBody(code, message, { type: 'server_error' })));
+      conn.send(
+        wrappedErrorEvent(BROKEN_STREAM_STATUS, clientErrorBody(code, message, { type: 'server_error' })),
+      );
       finish({ kind: 'failed_after_bytes', outcome: { kind: 'transient', code }, code });
     };
     const arm = (): void => {
@@ -71,7 +77,11 @@ export function readEvents(
     function onStall(): void {
       // The socket's state is unknown now: it is closed, and the next try opens a fresh one.
       socket.terminate();
-      if (run.wrote) return breakStream('stream_idle_timeout', 'The upstream stream stalled and was closed by Codex Pool.');
+      if (run.wrote)
+        return breakStream(
+          'stream_idle_timeout',
+          'The upstream stream stalled and was closed by Codex Pool.',
+        );
       finish({
         kind: 'dropped_before_bytes',
         outcome: { kind: 'transient', code: sawEvent ? 'upstream_stalled' : 'upstream_headers_timeout' },
@@ -82,7 +92,11 @@ export function readEvents(
       finish({ kind: 'client_gone' });
     }
     function onClose(): void {
-      if (run.wrote) return breakStream('stream_incomplete', 'The upstream WebSocket closed before the response completed.');
+      if (run.wrote)
+        return breakStream(
+          'stream_incomplete',
+          'The upstream WebSocket closed before the response completed.',
+        );
       finish({
         kind: 'dropped_before_bytes',
         outcome: { kind: 'transient', code: 'stream_incomplete' },
@@ -117,7 +131,11 @@ export function readEvents(
       if (type !== undefined && DONE_TYPES.has(type)) return finish({ kind: 'completed' });
       if (type !== undefined && FAILURE_TYPES.has(type)) {
         const outcome = classifyStreamFailure(payload, deps.now());
-        return finish({ kind: 'failed_after_bytes', outcome, code: streamFailureError(payload ?? {}).error.code });
+        return finish({
+          kind: 'failed_after_bytes',
+          outcome,
+          code: streamFailureError(payload ?? {}).error.code,
+        });
       }
       arm();
     }

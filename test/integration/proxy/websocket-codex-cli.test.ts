@@ -74,11 +74,19 @@ describe('Codex CLI through Codex Pool over WebSocket', () => {
 
     const res = await pool.admin('/api/requests?limit=50');
     const { requests } = (await res.json()) as {
-      requests: { route: string; status: number; accountId: string; responseId: string | null; model: string }[];
+      requests: {
+        route: string;
+        status: number;
+        accountId: string;
+        responseId: string | null;
+        model: string;
+      }[];
     };
     const ws = requests.filter((r) => r.route === '/backend-api/codex/responses');
     expect(ws).toHaveLength(creates(pool).length);
-    expect(ws.every((r) => r.status === 200 && r.accountId === pool!.ids[0] && r.model === 'gpt-5.5')).toBe(true);
+    expect(ws.every((r) => r.status === 200 && r.accountId === pool!.ids[0] && r.model === 'gpt-5.5')).toBe(
+      true,
+    );
     expect(new Set(ws.map((r) => r.responseId)).size).toBe(ws.length);
   });
 });

@@ -12,7 +12,11 @@ beforeAll(async () => {
 afterAll(() => pool.close());
 
 const wsUrl = (path: string): string => `${pool.core.url.replace(/^http/, 'ws')}${path}`;
-const userItem = (text: string) => ({ type: 'message', role: 'user', content: [{ type: 'input_text', text }] });
+const userItem = (text: string) => ({
+  type: 'message',
+  role: 'user',
+  content: [{ type: 'input_text', text }],
+});
 
 async function refusal(path: string, headers: Record<string, string> = {}): Promise<UpgradeRefused> {
   const outcome = await openResponsesSocket(wsUrl(path), headers).then(
@@ -102,7 +106,10 @@ describe('the WebSocket door', () => {
       expect.objectContaining({
         type: 'error',
         status: 400,
-        error: expect.objectContaining({ type: 'invalid_request_error', message: expect.stringContaining('15.0 MiB') }),
+        error: expect.objectContaining({
+          type: 'invalid_request_error',
+          message: expect.stringContaining('15.0 MiB'),
+        }),
       }),
     ]);
     // Nothing of it went upstream.

@@ -13,7 +13,11 @@ afterEach(async () => {
   pool = undefined;
 });
 
-const userItem = (text: string) => ({ type: 'message', role: 'user', content: [{ type: 'input_text', text }] });
+const userItem = (text: string) => ({
+  type: 'message',
+  role: 'user',
+  content: [{ type: 'input_text', text }],
+});
 
 async function connect(p: PoolHarness, headers: Record<string, string> = {}): Promise<ResponsesSocket> {
   const url = `${p.core.url.replace(/^http/, 'ws')}/backend-api/codex/responses`;
@@ -35,7 +39,10 @@ async function twoAccounts(): Promise<PoolHarness> {
       { email: 'ws-b@example.com', planType: 'pro' },
     ],
   });
-  await p.admin('/api/settings', { method: 'PATCH', body: JSON.stringify({ routingStrategy: 'fill_first' }) });
+  await p.admin('/api/settings', {
+    method: 'PATCH',
+    body: JSON.stringify({ routingStrategy: 'fill_first' }),
+  });
   return p;
 }
 
