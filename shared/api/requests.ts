@@ -27,6 +27,8 @@ export const requestLogEntrySchema = z.object({
   conversation: z.string().nullable().optional(),
   /** How the conversation's account was chosen. */
   affinity: z.enum(AFFINITY_CAUSES).nullable().optional(),
+  /** How the client reached the proxy: HTTP (SSE or JSON) or the Responses WebSocket. */
+  transport: z.enum(['http', 'websocket']).optional(),
 });
 /** A request history row. */
 export type RequestLogEntryDto = z.infer<typeof requestLogEntrySchema>;

@@ -217,6 +217,7 @@ export async function runWsResponse(
       reason: notes.join('; '),
       attempts,
       stream: true,
+      transport: 'websocket',
       responseId: facts.responseId,
       ...conversationFacts(stickyHash, mappedAtStart, firstPick, tried.length),
     });

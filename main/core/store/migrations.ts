@@ -326,9 +326,16 @@ ALTER TABLE accounts ADD COLUMN cap_long_percent INTEGER CHECK (cap_long_percent
 ALTER TABLE accounts ADD COLUMN priority INTEGER CHECK (priority BETWEEN 1 AND 1000);
 `;
 
+// Issue 13: responses served over the WebSocket transport are logged one row per response, like HTTP ones;
+// the column tells them apart. Rows logged before are HTTP.
+const V4_REQUEST_TRANSPORT = `
+ALTER TABLE request_log ADD COLUMN transport TEXT NOT NULL DEFAULT 'http' CHECK (transport IN ('http','websocket'));
+`;
+
 /** The migrations this build knows, in order. */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial', sql: V1_INITIAL },
   { version: 2, name: 'insight', sql: V2_INSIGHT },
   { version: 3, name: 'caps_and_priority', sql: V3_CAPS_AND_PRIORITY },
+  { version: 4, name: 'request_transport', sql: V4_REQUEST_TRANSPORT },
 ];

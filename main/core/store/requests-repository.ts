@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { AffinityCause } from '../../../shared/domain';
-import type { RequestLogEntry, RequestLogInput } from './types';
+import type { RequestLogEntry, RequestLogInput, RequestTransport } from './types';
 
 interface RequestRow {
   id: number;
@@ -22,6 +22,7 @@ interface RequestRow {
   conversation: string | null;
   affinity: string | null;
   response_id: string | null;
+  transport: RequestTransport;
 }
 
 function toEntry(row: RequestRow): RequestLogEntry {
@@ -45,6 +46,7 @@ function toEntry(row: RequestRow): RequestLogEntry {
     responseId: row.response_id,
     conversation: row.conversation,
     affinity: row.affinity as AffinityCause | null,
+    transport: row.transport,
   };
 }
 
@@ -88,10 +90,10 @@ export class RequestsRepository {
     this.insertStmt =
       db.prepare(`INSERT INTO request_log (started_at, account_id, route, model, status, latency_ms,
       ttfb_ms, input_tokens, output_tokens, cached_tokens, reasoning_tokens, error_code, reason, attempts, stream,
-      response_id, conversation, affinity)
+      response_id, conversation, affinity, transport)
       VALUES (@startedAt, @accountId, @route, @model, @status, @latencyMs, @ttfbMs, @inputTokens, @outputTokens,
       @cachedTokens, @reasoningTokens, @errorCode, @reason, @attempts, @stream, @responseId, @conversation,
-      @affinity)`);
+      @affinity, @transport)`);
   }
 
   /** Inserts rows in one transaction. */
@@ -113,6 +115,7 @@ export class RequestsRepository {
           responseId: row.responseId ?? null,
           conversation: row.conversation ?? null,
           affinity: row.affinity ?? null,
+          transport: row.transport ?? 'http',
         });
       }
     })();

@@ -107,7 +107,12 @@ export interface RequestLogInput {
   conversation?: string | null;
   /** How the conversation's account was chosen (the hop cause when it moved). */
   affinity?: AffinityCause | null;
+  /** How the client reached the proxy; absent means HTTP. */
+  transport?: RequestTransport;
 }
+
+/** The client transport of a logged request. */
+export type RequestTransport = 'http' | 'websocket';
 
 /** A logged request with its row id (ids grow with time, so they page the log). */
 export interface RequestLogEntry extends RequestLogInput {
