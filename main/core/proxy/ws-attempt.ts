@@ -7,7 +7,6 @@
 import type { UpstreamOutcome } from '../balancer';
 import {
   RESPONSES_WEBSOCKET_BETA,
-  RELAYED_UPGRADE_HEADERS,
   buildUpstreamHeaders,
   classifyNetworkError,
   classifyStreamFailure,
@@ -20,7 +19,7 @@ import {
   streamFailureError,
   type JsonObject,
 } from '../protocol';
-import { openUpstreamSocket, upstreamSocketUrl } from '../upstream/ws-connect';
+import { openUpstreamSocket, upstreamSocketUrl, type UpstreamSocketResult } from '../upstream/ws-connect';
 import type { TryResult } from './upstream-attempt';
 import { asEnvelope, parseJsonOrText, pick, retryAfterFromReset } from './upstream-attempt';
 import type { WsConnection, WsResponseRun, WsTryDeps } from './ws-types';
@@ -51,6 +50,34 @@ function upgradeHeaders(deps: WsTryDeps, conn: WsConnection, accessToken: string
 }
 
 /**
+ * Opens an upstream socket for `accountId` and binds the connection to it (closing any other), keeping the
+ * turn state upstream's upgrade carried. Resolves with how the handshake ended; the relayed upgrade headers are
+ * in `headers` of an open result.
+ */
+export async function openBinding(
+  deps: WsTryDeps,
+  conn: WsConnection,
+  accountId: string,
+  accessToken: string,
+  chatgptAccountId: string,
+  options: { signal: AbortSignal; handshakeTimeoutMs: number },
+): Promise<UpstreamSocketResult> {
+  conn.dropBinding();
+  const opened = await openUpstreamSocket({
+    url: upstreamSocketUrl(deps.upstreamBaseUrl, '/codex/responses'),
+    headers: upgradeHeaders(deps, conn, accessToken, chatgptAccountId),
+    handshakeTimeoutMs: options.handshakeTimeoutMs,
+    maxPayload: deps.maxUpstreamPayload,
+    signal: options.signal,
+  });
+  if (opened.kind !== 'open') return opened;
+  const turnState = pick(opened.headers, ['x-codex-turn-state'])['x-codex-turn-state'];
+  if (turnState !== undefined) conn.turnState = turnState;
+  conn.bind({ accountId, socket: opened.socket, openedAt: deps.nowMs(), lastResponseId: undefined });
+  return opened;
+}
+
+/**
  * Runs one try of `run` on `accountId`. Never throws for upstream trouble: every ending is a {@link TryResult}.
  */
 export async function tryWebSocket(
@@ -72,22 +99,15 @@ export async function tryWebSocket(
       bound.socket.readyState === bound.socket.OPEN &&
       deps.nowMs() - bound.openedAt < UPSTREAM_SOCKET_MAX_AGE_MS;
     if (!reusable) {
-      conn.dropBinding();
-      const opened = await openUpstreamSocket({
-        url: upstreamSocketUrl(deps.upstreamBaseUrl, '/codex/responses'),
-        headers: upgradeHeaders(deps, conn, accessToken, chatgptAccountId),
-        handshakeTimeoutMs: deps.timeouts.connectMs + deps.timeouts.headersMs,
-        maxPayload: deps.maxUpstreamPayload,
+      const opened = await openBinding(deps, conn, accountId, accessToken, chatgptAccountId, {
         signal: run.signal,
+        handshakeTimeoutMs: deps.timeouts.connectMs + deps.timeouts.headersMs,
       });
       if (opened.kind === 'error') {
         if (run.signal.aborted) return { kind: 'client_gone' };
         return handshakeError(opened.error);
       }
       if (opened.kind === 'refused') return refused(deps, opened.status, opened.body, opened.headers);
-      const relayed = pick(opened.headers, RELAYED_UPGRADE_HEADERS);
-      if (relayed['x-codex-turn-state'] !== undefined) conn.turnState = relayed['x-codex-turn-state'];
-      conn.bind({ accountId, socket: opened.socket, openedAt: deps.nowMs(), lastResponseId: undefined });
     }
     const binding = conn.binding!;
     // Upstream knows the previous response only on the socket that produced it; anywhere else, send it all.

@@ -27,21 +27,14 @@ export interface BridgedConnection {
   terminate(): void;
 }
 
-/** Bridges an accepted client socket. `route` is the client route, for the request log. */
-export function bridgeConnection(
-  deps: WsExchangeDeps,
-  client: WebSocket,
-  inbound: IncomingHttpHeaders,
-  route: string,
-): BridgedConnection {
-  const closed = new AbortController();
-  const context = new ConversationContext();
-  const queue: string[] = [];
-  let binding: UpstreamBinding | undefined;
-  let busy: Promise<void> | undefined;
-  let stopping = false;
+/** A client connection before and after its handshake: `attach` gives it the accepted client socket. */
+export type PendingConnection = WsConnection & { attach(client: WebSocket): void };
 
-  const conn: WsConnection = {
+/** The connection state of one client, created before its handshake so an upstream socket can be bound early. */
+export function createWsConnection(inbound: IncomingHttpHeaders): PendingConnection {
+  let binding: UpstreamBinding | undefined;
+  let client: WebSocket | undefined;
+  return {
     inbound,
     turnState: undefined,
     get binding() {
@@ -61,9 +54,27 @@ export function bridgeConnection(
       if (current && current.socket.readyState !== WebSocket.CLOSED) current.socket.terminate();
     },
     send(text) {
-      if (client.readyState === WebSocket.OPEN) client.send(text);
+      if (client?.readyState === WebSocket.OPEN) client.send(text);
+    },
+    attach(accepted) {
+      client = accepted;
     },
   };
+}
+
+/** Bridges an accepted client socket. `route` is the client route, for the request log. */
+export function bridgeConnection(
+  deps: WsExchangeDeps,
+  client: WebSocket,
+  conn: PendingConnection,
+  route: string,
+): BridgedConnection {
+  conn.attach(client);
+  const closed = new AbortController();
+  const context = new ConversationContext();
+  const queue: string[] = [];
+  let busy: Promise<void> | undefined;
+  let stopping = false;
 
   const refuse = (status: number, body: Parameters<typeof wrappedErrorEvent>[1]): void =>
     conn.send(wrappedErrorEvent(status, body));
@@ -83,6 +94,7 @@ export function bridgeConnection(
     }
     if (message.kind === 'ack') {
       // Only the socket that produced the response can use its acknowledgement.
+      const binding = conn.binding;
       if (binding?.socket.readyState === WebSocket.OPEN) binding.socket.send(text);
       return pump();
     }

@@ -7,7 +7,8 @@ import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { HttpError } from '../http/http-error';
-import { bridgeConnection, type BridgedConnection } from './ws-bridge';
+import { bridgeConnection, createWsConnection, type BridgedConnection } from './ws-bridge';
+import { preconnect } from './ws-preconnect';
 import type { WsExchangeDeps } from './ws-exchange';
 
 /** Client routes served over WebSocket, and the route each is logged under (`…/codex/v1/…` is rewritten, §12). */
@@ -49,6 +50,11 @@ export function createWsUpgrade(deps: WsUpgradeDeps): WsUpgrade {
     clientTracking: false,
   });
   const connections = new Set<BridgedConnection>();
+  /** Upstream's upgrade headers to relay in each client's own 101 answer. */
+  const relayed = new WeakMap<IncomingMessage, Record<string, string>>();
+  wss.on('headers', (lines: string[], req: IncomingMessage) => {
+    for (const [name, value] of Object.entries(relayed.get(req) ?? {})) lines.push(`${name}: ${value}`);
+  });
 
   return {
     handle(req, socket, head) {
@@ -63,11 +69,25 @@ export function createWsUpgrade(deps: WsUpgradeDeps): WsUpgrade {
         refuseUpgrade(socket, err);
         return true;
       }
-      wss.handleUpgrade(req, socket, head, (client) => {
-        const bridged = bridgeConnection(deps, client, req.headers, route);
-        connections.add(bridged);
-        client.once('close', () => connections.delete(bridged));
-      });
+      const conn = createWsConnection(req.headers);
+      const gone = new AbortController();
+      const onGone = (): void => gone.abort();
+      socket.once('close', onGone);
+      void preconnect(deps, conn, gone.signal)
+        .catch((err: unknown) => {
+          deps.log.error('websocket preconnect failed', { err });
+          return {};
+        })
+        .then((headers) => {
+          socket.off('close', onGone);
+          if (socket.destroyed) return conn.dropBinding();
+          relayed.set(req, headers);
+          wss.handleUpgrade(req, socket, head, (client) => {
+            const bridged = bridgeConnection(deps, client, conn, route);
+            connections.add(bridged);
+            client.once('close', () => connections.delete(bridged));
+          });
+        });
       return true;
     },
     async close(graceMs) {

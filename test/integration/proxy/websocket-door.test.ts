@@ -64,6 +64,10 @@ describe('the WebSocket door', () => {
     for (const path of ['/backend-api/codex/responses', '/backend-api/codex/v1/responses', '/v1/responses']) {
       const s = await openResponsesSocket(wsUrl(path), {});
       expect(s.ws.extensions).toContain('permessage-deflate');
+      // The 101 carries what upstream's own upgrade said (the pool opened its upstream socket first).
+      expect(s.upgradeHeaders['x-codex-turn-state']).toMatch(/^ts_ws_/);
+      expect(s.upgradeHeaders['x-models-etag']).toBeTruthy();
+      expect(s.upgradeHeaders['x-reasoning-included']).toBeDefined();
       const turn = await s.turn({ input: [userItem('hi')] });
       expect(turn.events.at(-1)).toMatchObject({ type: 'response.completed' });
       await s.close();
