@@ -73,7 +73,13 @@ export async function openBinding(
   if (opened.kind !== 'open') return opened;
   const turnState = pick(opened.headers, ['x-codex-turn-state'])['x-codex-turn-state'];
   if (turnState !== undefined) conn.turnState = turnState;
-  conn.bind({ accountId, socket: opened.socket, openedAt: deps.nowMs(), lastResponseId: undefined });
+  conn.bind({
+    accountId,
+    accessToken,
+    socket: opened.socket,
+    openedAt: deps.nowMs(),
+    lastResponseId: undefined,
+  });
   return opened;
 }
 
@@ -96,6 +102,8 @@ export async function tryWebSocket(
     const reusable =
       bound !== undefined &&
       bound.accountId === accountId &&
+      // After a refresh the old socket still speaks with the old token: a 401 on it would repeat.
+      bound.accessToken === accessToken &&
       bound.socket.readyState === bound.socket.OPEN &&
       deps.nowMs() - bound.openedAt < UPSTREAM_SOCKET_MAX_AGE_MS;
     if (!reusable) {

@@ -24,6 +24,8 @@ export interface WsTryDeps {
 /** The upstream socket a client connection is bound to. */
 export interface UpstreamBinding {
   accountId: string;
+  /** The access token the socket was opened with: upstream authenticates a socket once, at its upgrade. */
+  accessToken: string;
   socket: WebSocket;
   /** When it was opened (epoch ms): upstream ends connections after 60 minutes. */
   openedAt: number;

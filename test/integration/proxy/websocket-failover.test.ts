@@ -91,6 +91,22 @@ describe('WebSocket failover through the pool', () => {
     expect(last.body?.['previous_response_id']).toBeUndefined();
   });
 
+  it('refreshes the token after a wrapped 401 and retries the same account on a socket opened with the new one', async () => {
+    pool = await twoAccounts();
+    const s = await connect(pool);
+    pool.sim.injectFault({ kind: 'token_invalidated', times: 1 });
+    const turn = await s.turn({ input: [userItem('hi')] });
+    expect(turn.events.at(-1)).toMatchObject({ type: 'response.completed' });
+    const sent = creates(pool);
+    expect(sent.map((r) => r.status)).toEqual([401, 200]);
+    expect(sent[0]!.accountEmail).toBe(sent[1]!.accountEmail);
+    const bearers = pool.sim.requests
+      .filter((r) => r.transport === 'websocket' && r.frameType === undefined)
+      .map((r) => r.headers.authorization);
+    expect(bearers).toHaveLength(2);
+    expect(bearers[0]).not.toBe(bearers[1]);
+  });
+
   it('ends a response whose upstream socket dropped mid-stream with the terminal error event, and stays usable', async () => {
     pool = await twoAccounts();
     pool.sim.injectFault({ kind: 'reset_mid_stream', afterEvents: 6 });
