@@ -75,10 +75,10 @@ describe('bad input', () => {
     });
   });
 
-  it('refuses the WebSocket upgrade so Codex falls back to HTTP', async () => {
+  it('refuses a WebSocket upgrade on a path it does not serve over WebSocket (426)', async () => {
     const { request } = await import('node:http');
     const status = await new Promise<number>((resolve, reject) => {
-      const req = request(`${pool.core.url}/backend-api/codex/responses`, {
+      const req = request(`${pool.core.url}/backend-api/codex/models`, {
         headers: {
           connection: 'Upgrade',
           upgrade: 'websocket',
