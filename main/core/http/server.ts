@@ -119,7 +119,7 @@ export function createHttpServer(router: Router, log: Logger, options: HttpServe
     }
     const body = JSON.stringify({
       error: {
-        message: 'WebSocket transport is not supported; use HTTP streaming.',
+        message: 'WebSocket transport is not available here; use HTTP streaming.',
         type: 'invalid_request_error',
         code: 'websocket_not_supported',
       },

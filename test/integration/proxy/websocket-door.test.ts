@@ -133,3 +133,20 @@ describe('the WebSocket door', () => {
     await s.close();
   });
 });
+
+describe('behind an HTTP proxy to upstream', () => {
+  it('refuses the upgrade with 426, since the upstream WebSocket would not go through the proxy', async () => {
+    const proxied = await startPool({
+      accounts: [{ email: 'ws-proxied@example.com', planType: 'pro' }],
+      deps: { env: { HTTPS_PROXY: 'http://127.0.0.1:9', NO_PROXY: '127.0.0.1' } },
+    });
+    try {
+      const url = `${proxied.core.url.replace(/^http/, 'ws')}/backend-api/codex/responses`;
+      const refused = await openResponsesSocket(url, {}).catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(UpgradeRefused);
+      expect((refused as UpgradeRefused).status).toBe(426);
+    } finally {
+      await proxied.close();
+    }
+  });
+});
