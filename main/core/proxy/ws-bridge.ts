@@ -16,6 +16,10 @@ import { ConversationContext } from './ws-context';
 import { runWsResponse, type WsExchangeDeps } from './ws-exchange';
 import type { UpstreamBinding, WsConnection } from './ws-types';
 
+/** Bytes queued for a client above which upstream reading pauses, and below which it resumes. */
+const CLIENT_BUFFER_HIGH = 4 * 1024 * 1024;
+const CLIENT_BUFFER_LOW = 1024 * 1024;
+
 /** Close code when Codex Pool stops (RFC 6455 "going away"): the client reconnects or falls back. */
 const CLOSE_GOING_AWAY = 1001;
 
@@ -34,6 +38,7 @@ export type PendingConnection = WsConnection & { attach(client: WebSocket): void
 export function createWsConnection(inbound: IncomingHttpHeaders): PendingConnection {
   let binding: UpstreamBinding | undefined;
   let client: WebSocket | undefined;
+  let paused = false;
   return {
     inbound,
     turnState: undefined,
@@ -42,6 +47,7 @@ export function createWsConnection(inbound: IncomingHttpHeaders): PendingConnect
     },
     bind(next) {
       binding = next;
+      paused = false;
       // An upstream socket that closes while idle is simply forgotten; the next turn opens a new one.
       next.socket.on('error', () => undefined);
       next.socket.once('close', () => {
@@ -54,7 +60,21 @@ export function createWsConnection(inbound: IncomingHttpHeaders): PendingConnect
       if (current && current.socket.readyState !== WebSocket.CLOSED) current.socket.terminate();
     },
     send(text) {
-      if (client?.readyState === WebSocket.OPEN) client.send(text);
+      if (client?.readyState !== WebSocket.OPEN) return;
+      const to = client;
+      to.send(text, () => {
+        // Written out: read upstream again once the client has caught up.
+        if (paused && to.bufferedAmount < CLIENT_BUFFER_LOW) {
+          paused = false;
+          binding?.socket.resume();
+        }
+      });
+      // A client that reads slower than upstream writes: stop reading upstream rather than buffer without bound,
+      // as the SSE relay does with the client's socket.
+      if (!paused && to.bufferedAmount > CLIENT_BUFFER_HIGH) {
+        paused = true;
+        binding?.socket.pause();
+      }
     },
     attach(accepted) {
       client = accepted;

@@ -155,4 +155,27 @@ describe('WebSocket failover through the pool', () => {
     expect((last.body?.['input'] as unknown[]).length).toBe(3);
     expect(pool.sim.webSocketStats.accepted).toBe(acceptedBefore + 1);
   });
+
+  it('resends the whole conversation on the same socket when upstream lost the chained response', async () => {
+    pool = await twoAccounts();
+    const s = await connect(pool);
+    const first = await s.turn({ input: [userItem('one')] });
+    pool.sim.injectFault({ kind: 'error', status: 400, code: 'previous_response_not_found' });
+    const second = await s.turn({ previous_response_id: responseId(first.events), input: [userItem('two')] });
+    expect(second.events.at(-1)).toMatchObject({ type: 'response.completed' });
+    const [, chained, resent] = creates(pool);
+    expect(chained!.status).toBe(400);
+    expect(resent!.body?.['previous_response_id']).toBeUndefined();
+    expect((resent!.body?.['input'] as unknown[]).length).toBe(3);
+    expect(resent!.connectionId).toBe(chained!.connectionId);
+  });
+
+  it('lets an idle client connection go with 1001 when the server stops', async () => {
+    pool = await twoAccounts();
+    const s = await connect(pool);
+    await s.turn({ input: [userItem('hi')] });
+    await pool.close();
+    pool = undefined;
+    expect(await s.closed).toBe(1001);
+  });
 });

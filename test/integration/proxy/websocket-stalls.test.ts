@@ -13,7 +13,11 @@ afterEach(async () => {
   pool = undefined;
 });
 
-const userItem = (text: string) => ({ type: 'message', role: 'user', content: [{ type: 'input_text', text }] });
+const userItem = (text: string) => ({
+  type: 'message',
+  role: 'user',
+  content: [{ type: 'input_text', text }],
+});
 
 async function connect(p: PoolHarness): Promise<ResponsesSocket> {
   const s = await openResponsesSocket(`${p.core.url.replace(/^http/, 'ws')}/backend-api/codex/responses`, {});
