@@ -20,6 +20,12 @@ import type { UpstreamBinding, WsConnection } from './ws-types';
 const CLIENT_BUFFER_HIGH = 4 * 1024 * 1024;
 const CLIENT_BUFFER_LOW = 1024 * 1024;
 
+/**
+ * Messages waiting behind the response in flight. Responses run one at a time per connection (the Codex CLI waits
+ * for each); upstream itself allows 16 in flight per connection, so this is the same bound on what a client holds.
+ */
+const MAX_QUEUED_MESSAGES = 16;
+
 /** Close code when Codex Pool stops (RFC 6455 "going away"): the client reconnects or falls back. */
 const CLOSE_GOING_AWAY = 1001;
 
@@ -147,6 +153,16 @@ export function bridgeConnection(
     }
     // Answered, not closed (PROTOCOL.md §7): a close or a 413 makes the Codex CLI resend it five times.
     if (bytes.length > MAX_WS_CREATE_BYTES) return refuse(400, oversizeFrameError(bytes.length));
+    if (queue.length >= MAX_QUEUED_MESSAGES) {
+      return refuse(
+        429,
+        clientErrorBody(
+          'too_many_queued_responses',
+          `At most ${MAX_QUEUED_MESSAGES} messages wait on one connection; send the next one when a response has ended.`,
+          { type: 'invalid_request_error' },
+        ),
+      );
+    }
     queue.push(bytes.toString('utf8'));
     pump();
   });

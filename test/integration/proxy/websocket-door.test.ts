@@ -123,6 +123,28 @@ describe('the WebSocket door', () => {
     await s.close();
   });
 
+  it('serves frames sent back to back one response at a time, in order, and bounds what may wait', async () => {
+    const s = await openResponsesSocket(wsUrl('/backend-api/codex/responses'), {});
+    const create = (text: string) => ({ type: 'response.create', model: 'gpt-5.5', input: [userItem(text)] });
+    s.send(create('first'));
+    s.send(create('second'));
+    const done = () => s.events.filter((e) => e['type'] === 'response.completed');
+    await expect.poll(() => done().length).toBe(2);
+    const types = s.events.map((e) => e['type']);
+    // The second response starts only after the first completed.
+    expect(types.indexOf('response.completed')).toBeLessThan(types.lastIndexOf('response.created'));
+
+    pool.sim.injectFault({ kind: 'stall', afterEvents: 2 });
+    const before = s.events.length;
+    for (let i = 0; i < 18; i++) s.send(create(`q${i}`));
+    await expect.poll(() => s.events.slice(before).filter((e) => e['type'] === 'error').length).toBe(1);
+    expect(s.events.slice(before).find((e) => e['type'] === 'error')).toMatchObject({
+      status: 429,
+      error: { code: 'too_many_queued_responses' },
+    });
+    s.ws.terminate();
+  });
+
   it('answers a malformed frame with a 400 error event', async () => {
     const s = await openResponsesSocket(wsUrl('/backend-api/codex/responses'), {});
     s.ws.send('not json');
