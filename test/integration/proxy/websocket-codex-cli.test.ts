@@ -89,4 +89,43 @@ describe('Codex CLI through Codex Pool over WebSocket', () => {
     );
     expect(new Set(ws.map((r) => r.responseId)).size).toBe(ws.length);
   });
+
+  it('fails over on a 429 at the first response.create without the CLI noticing', async () => {
+    pool = await startPool({
+      accounts: [
+        { email: 'ws-limited@example.com', planType: 'pro' },
+        { email: 'ws-spare@example.com', planType: 'pro' },
+      ],
+    });
+    pool.sim.injectFault({ kind: 'usage_limit_reached', times: 1 });
+    scriptTwoSteps(pool);
+    const run = await runCodex(codexOverWebSocket(pool));
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stdout).toContain('Both steps ran over the pool.');
+    expect(run.stderr).not.toMatch(/usage limit/i);
+    // The warm-up (generate:false) went through; the first real call was refused and moved, chain and all.
+    const [warmUp, limited, ...rest] = creates(pool);
+    expect(warmUp!.body?.['generate']).toBe(false);
+    expect(limited!.status).toBe(429);
+    expect(rest.length).toBeGreaterThan(0);
+    expect(rest.every((r) => r.status === 200 && r.accountEmail !== limited!.accountEmail)).toBe(true);
+    expect(rest[0]!.body?.['previous_response_id']).toBeUndefined();
+    expect(posts(pool)).toEqual([]);
+  });
+
+  it('gets the terminal error event when upstream drops mid-response, and recovers on its own', async () => {
+    pool = await startPool({ accounts: [{ email: 'ws-cut@example.com', planType: 'pro' }] });
+    scriptTwoSteps(pool);
+    // The first real call (after the warm-up) is cut after some of its events reached the CLI.
+    pool.sim.injectFault({ kind: 'reset_mid_stream', afterEvents: 6, times: 1 });
+    const run = await runCodex(codexOverWebSocket(pool));
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stdout).toContain('Both steps ran over the pool.');
+    const rows = (await (await pool.admin('/api/requests?limit=50')).json()) as {
+      requests: { errorCode: string | null; transport?: string }[];
+    };
+    expect(rows.requests.filter((r) => r.errorCode === 'stream_incomplete')).toHaveLength(1);
+    // Still over WebSocket after the cut: the CLI reconnected instead of falling back to HTTP.
+    expect(posts(pool)).toEqual([]);
+  });
 });
