@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { settingsSchema } from '../../shared/api';
+import { openResponsesSocket } from '../helpers/responses-socket';
 import { codexRequest, signIn, startPool, type PoolHarness, useBrowser } from './fixtures';
 
 let pool: PoolHarness | undefined;
@@ -79,6 +80,17 @@ describe('routing and requests', () => {
 
     expect(await codexRequest(pool.core)).toBe(200);
     await expect.poll(() => row.count()).toBe(2);
+
+    // A response served over the WebSocket transport is one row too, marked as such.
+    const socket = await openResponsesSocket(
+      `${pool.core.url.replace(/^http/, 'ws')}/backend-api/codex/responses`,
+      {},
+    );
+    await socket.turn({ input: [] });
+    await socket.close();
+    await expect.poll(() => row.count()).toBe(3);
+    expect((await row.first().getByRole('cell').allTextContents())[3]).toBe('200 WS');
+    expect((await row.nth(1).getByRole('cell').allTextContents())[3]).toBe('200');
     expect(errors).toEqual([]);
   });
 

@@ -73,6 +73,12 @@ export function RequestsView() {
                   <td className="mono">{r.model ?? '—'}</td>
                   <td>
                     <span className={`badge badge-${statusTone(r.status)}`}>{r.status ?? '—'}</span>
+                    {r.transport === 'websocket' && (
+                      <span className="muted small" title="Served over the Responses WebSocket">
+                        {' '}
+                        WS
+                      </span>
+                    )}
                   </td>
                   <td className="nowrap">{r.latencyMs === null ? '—' : formatLatency(r.latencyMs)}</td>
                   <td className="nowrap">{tokens(r)}</td>
