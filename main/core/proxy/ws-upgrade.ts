@@ -50,6 +50,7 @@ export function createWsUpgrade(deps: WsUpgradeDeps): WsUpgrade {
     clientTracking: false,
   });
   const connections = new Set<BridgedConnection>();
+  let closing = false;
   /** Upstream's upgrade headers to relay in each client's own 101 answer. */
   const relayed = new WeakMap<IncomingMessage, Record<string, string>>();
   wss.on('headers', (lines: string[], req: IncomingMessage) => {
@@ -70,27 +71,42 @@ export function createWsUpgrade(deps: WsUpgradeDeps): WsUpgrade {
         return true;
       }
       const conn = createWsConnection(req.headers);
+      const accept = (): void =>
+        wss.handleUpgrade(req, socket, head, (client) => {
+          const bridged = bridgeConnection(deps, client, conn, route);
+          connections.add(bridged);
+          client.once('close', () => connections.delete(bridged));
+        });
+      // A malformed handshake costs no upstream socket: ws answers it (400) at once.
+      if (closing || !wellFormedHandshake(req)) {
+        accept();
+        return true;
+      }
       const gone = new AbortController();
-      const onGone = (): void => gone.abort();
-      socket.once('close', onGone);
+      let accepted = false;
+      // Whatever ends the client's socket before it is bridged (it left, ws refused it) frees the upstream one.
+      socket.once('close', () => {
+        gone.abort();
+        if (!accepted) conn.dropBinding();
+      });
       void preconnect(deps, conn, gone.signal)
         .catch((err: unknown) => {
           deps.log.error('websocket preconnect failed', { err });
           return {};
         })
         .then((headers) => {
-          socket.off('close', onGone);
-          if (socket.destroyed) return conn.dropBinding();
+          if (socket.destroyed || closing) {
+            conn.dropBinding();
+            return socket.destroy();
+          }
           relayed.set(req, headers);
-          wss.handleUpgrade(req, socket, head, (client) => {
-            const bridged = bridgeConnection(deps, client, conn, route);
-            connections.add(bridged);
-            client.once('close', () => connections.delete(bridged));
-          });
+          accepted = true;
+          accept();
         });
       return true;
     },
     async close(graceMs) {
+      closing = true;
       const all = [...connections];
       let timer: NodeJS.Timeout | undefined;
       const graceOver = new Promise<void>((resolve) => {
@@ -103,6 +119,18 @@ export function createWsUpgrade(deps: WsUpgradeDeps): WsUpgrade {
       wss.close();
     },
   };
+}
+
+/** The handshake fields ws checks (RFC 6455 §4.2.1), so a request it would refuse is refused before any upstream work. */
+function wellFormedHandshake(req: IncomingMessage): boolean {
+  const key = req.headers['sec-websocket-key'];
+  return (
+    req.method === 'GET' &&
+    req.headers.upgrade?.toLowerCase() === 'websocket' &&
+    req.headers['sec-websocket-version'] === '13' &&
+    typeof key === 'string' &&
+    /^[+/0-9A-Za-z]{22}==$/.test(key)
+  );
 }
 
 /** Answers a refused upgrade as HTTP, with the same envelope an HTTP request would get. */

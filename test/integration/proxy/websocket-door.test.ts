@@ -77,6 +77,12 @@ describe('the WebSocket door', () => {
     expect(elsewhere.body).toContain('websocket_not_supported');
   });
 
+  it('answers a malformed handshake 400 without opening anything upstream', async () => {
+    const accepted = pool.sim.webSocketStats.accepted;
+    expect(await rawUpgradeStatus('/backend-api/codex/responses', { 'sec-websocket-key': 'x' })).toBe(400);
+    expect(pool.sim.webSocketStats.accepted).toBe(accepted);
+  });
+
   it('refuses a foreign Host or a cross-site Origin before anything else', async () => {
     expect(await rawUpgradeStatus('/backend-api/codex/responses', { host: 'evil.example:80' })).toBe(421);
     const crossSite = await refusal('/backend-api/codex/responses', { origin: 'https://evil.example' });
