@@ -88,7 +88,7 @@ describe('routing and requests', () => {
     );
     await socket.turn({ input: [] });
     await socket.close();
-    await expect.poll(() => row.count()).toBe(3);
+    await expect.poll(() => row.count(), { timeout: 10_000 }).toBe(3);
     expect((await row.first().getByRole('cell').allTextContents())[3]).toBe('200 WS');
     expect((await row.nth(1).getByRole('cell').allTextContents())[3]).toBe('200');
     expect(errors).toEqual([]);

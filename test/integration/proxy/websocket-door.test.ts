@@ -3,6 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UpgradeRefused, openResponsesSocket, type ResponsesSocket } from '../../helpers/responses-socket';
 import { startPool, type PoolHarness } from '../../helpers/pool-harness';
 
+/** Polls wait long enough for a loaded CI machine; they end as soon as the condition holds. */
+const POLL = { timeout: 10_000 };
+
 // The WebSocket door: which paths upgrade, the same Host/Origin checks and proxy API keys as HTTP, and the
 // 15 MiB frame cap answered with an error event rather than a close (PROTOCOL.md §7, §12).
 let pool: PoolHarness;
@@ -135,7 +138,7 @@ describe('the WebSocket door', () => {
     s.send(create('first'));
     s.send(create('second'));
     const done = () => s.events.filter((e) => e['type'] === 'response.completed');
-    await expect.poll(() => done().length).toBe(2);
+    await expect.poll(() => done().length, POLL).toBe(2);
     const types = s.events.map((e) => e['type']);
     // The second response starts only after the first completed.
     expect(types.indexOf('response.completed')).toBeLessThan(types.lastIndexOf('response.created'));
@@ -143,7 +146,7 @@ describe('the WebSocket door', () => {
     pool.sim.injectFault({ kind: 'stall', afterEvents: 2 });
     const before = s.events.length;
     for (let i = 0; i < 18; i++) s.send(create(`q${i}`));
-    await expect.poll(() => s.events.slice(before).filter((e) => e['type'] === 'error').length).toBe(1);
+    await expect.poll(() => s.events.slice(before).filter((e) => e['type'] === 'error').length, POLL).toBe(1);
     expect(s.events.slice(before).find((e) => e['type'] === 'error')).toMatchObject({
       status: 429,
       error: { code: 'too_many_queued_responses' },
@@ -154,7 +157,7 @@ describe('the WebSocket door', () => {
   it('answers a malformed frame with a 400 error event', async () => {
     const s = await openResponsesSocket(wsUrl('/backend-api/codex/responses'), {});
     s.ws.send('not json');
-    await expect.poll(() => s.events.length).toBe(1);
+    await expect.poll(() => s.events.length, POLL).toBe(1);
     expect(s.events[0]).toMatchObject({ type: 'error', status: 400, error: { code: 'invalid_json' } });
     const missingModel = await s.turn({ model: undefined, input: [] });
     expect(missingModel.events[0]).toMatchObject({ type: 'error', status: 400, error: { param: 'model' } });

@@ -3,6 +3,9 @@ import { openResponsesSocket, type ResponsesSocket } from '../../helpers/respons
 import { startPool, type PoolHarness } from '../../helpers/pool-harness';
 import type { RecordedRequest, ReplyContext } from '../../simulator';
 
+/** Polls wait long enough for a loaded CI machine; they end as soon as the condition holds. */
+const POLL = { timeout: 10_000 };
+
 // Failover and broken streams over the pool's WebSocket transport (BALANCER.md §7, PROTOCOL.md §7), driven by a
 // plain `ws` client shaped like the Codex CLI (permessage-deflate, one socket, chained turns).
 let pool: PoolHarness | undefined;
@@ -130,10 +133,10 @@ describe('WebSocket failover through the pool', () => {
     pool.sim.injectFault({ kind: 'stall', afterEvents: 5 });
     const s = await connect(pool);
     s.send({ type: 'response.create', model: 'gpt-5.5', input: [userItem('hi')] });
-    await expect.poll(() => s.events.length).toBeGreaterThan(0);
+    await expect.poll(() => s.events.length, POLL).toBeGreaterThan(0);
     expect(pool.sim.webSocketStats.open).toBe(1);
     s.ws.terminate();
-    await expect.poll(() => pool!.sim.webSocketStats.open).toBe(0);
+    await expect.poll(() => pool!.sim.webSocketStats.open, POLL).toBe(0);
   });
 
   it('reconnects upstream transparently after the connection limit, resending the whole conversation', async () => {
@@ -143,7 +146,7 @@ describe('WebSocket failover through the pool', () => {
     const first = await s.turn({ input: [userItem('one')] });
     expect(first.events.at(-1)).toMatchObject({ type: 'response.completed' });
     // Upstream ends its socket at the lifetime (websocket_connection_limit_reached, close 1000); ours stays.
-    await expect.poll(() => pool!.sim.webSocketStats.open).toBe(0);
+    await expect.poll(() => pool!.sim.webSocketStats.open, POLL).toBe(0);
     pool.sim.setWebSocketLimits({ lifetimeMs: 60 * 60_000 });
     const acceptedBefore = pool.sim.webSocketStats.accepted;
 

@@ -3,6 +3,9 @@ import { openResponsesSocket, type ResponsesSocket } from '../../helpers/respons
 import { startPool, type PoolHarness } from '../../helpers/pool-harness';
 import { twoAccounts } from './two-accounts';
 
+/** Polls wait long enough for a loaded CI machine; they end as soon as the condition holds. */
+const POLL = { timeout: 10_000 };
+
 // The WebSocket side keeps the HTTP side's watchdogs (issue 8) and learns quota from `codex.rate_limits`
 // (PROTOCOL.md §6, §8). Bounds are shortened here; only the stalling case waits for them.
 let pool: PoolHarness | undefined;
@@ -55,7 +58,7 @@ describe('WebSocket watchdogs', () => {
       status: 502,
       error: { code: 'stream_idle_timeout', message: expect.stringContaining('stalled') },
     });
-    await expect.poll(() => pool!.sim.webSocketStats.open).toBe(0);
+    await expect.poll(() => pool!.sim.webSocketStats.open, POLL).toBe(0);
   });
 });
 
