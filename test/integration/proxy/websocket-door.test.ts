@@ -80,6 +80,35 @@ describe('the WebSocket door', () => {
     expect(elsewhere.body).toContain('websocket_not_supported');
   });
 
+  it('opens upstream as an HTTP request would: pooled credentials, the Codex persona, the WebSocket beta', async () => {
+    const s = await openResponsesSocket(wsUrl('/v1/responses'), {
+      authorization: 'Bearer sk-client-own',
+      'user-agent': 'OpenAI/JS 6.0.0',
+      'x-stainless-os': 'Linux',
+    });
+    const upgrade = pool.sim.requests.findLast(
+      (r) => r.transport === 'websocket' && r.frameType === undefined,
+    )!;
+    expect(upgrade.accountEmail).toBe('ws-door@example.com');
+    expect(upgrade.headers).toMatchObject({
+      authorization: `Bearer ${pool.accounts[0]!.tokens.accessToken}`,
+      'chatgpt-account-id': pool.accounts[0]!.chatgptAccountId,
+      originator: 'codex_cli_rs',
+      'openai-beta': 'responses_websockets=2026-02-06',
+    });
+    expect(upgrade.headers['x-stainless-os']).toBeUndefined();
+    expect(JSON.stringify(upgrade.headers)).not.toContain('sk-client-own');
+
+    // response.processed goes to the socket that produced the response; closing the client closes it.
+    const turn = await s.turn({ input: [userItem('hi')] });
+    const id = (turn.events.at(-1)!['response'] as { id: string }).id;
+    s.send({ type: 'response.processed', response_id: id });
+    const processed = await pool.sim.waitForRequest((r) => r.frameType === 'response.processed');
+    expect(processed.connectionId).toBe(upgrade.connectionId);
+    await s.close();
+    await expect.poll(() => pool.sim.webSocketStats.open, POLL).toBe(0);
+  });
+
   it('answers a malformed handshake 400 without opening anything upstream', async () => {
     const accepted = pool.sim.webSocketStats.accepted;
     expect(await rawUpgradeStatus('/backend-api/codex/responses', { 'sec-websocket-key': 'x' })).toBe(400);
