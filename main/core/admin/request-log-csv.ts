@@ -23,6 +23,7 @@ const COLUMNS: readonly [string, (e: RequestLogEntry) => string | number | boole
   ['affinity', (e) => e.affinity],
   ['attempts', (e) => e.attempts],
   ['stream', (e) => e.stream],
+  ['transport', (e) => e.transport ?? 'http'],
   ['reason', (e) => e.reason],
 ];
 

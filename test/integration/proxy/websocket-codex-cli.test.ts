@@ -80,6 +80,7 @@ describe('Codex CLI through Codex Pool over WebSocket', () => {
         accountId: string;
         responseId: string | null;
         model: string;
+        transport?: string;
       }[];
     };
     const ws = requests.filter((r) => r.route === '/backend-api/codex/responses');
@@ -88,6 +89,12 @@ describe('Codex CLI through Codex Pool over WebSocket', () => {
       true,
     );
     expect(new Set(ws.map((r) => r.responseId)).size).toBe(ws.length);
+    expect(ws.every((r) => r.transport === 'websocket')).toBe(true);
+    // The export says so too.
+    const csv = (await (await pool.admin('/api/requests/export.csv')).text()).trimEnd().split('\r\n');
+    const column = csv[0]!.split(',').indexOf('transport');
+    expect(column).toBeGreaterThan(0);
+    expect(csv.slice(1).map((line) => line.split(',')[column])).toEqual(ws.map(() => 'websocket'));
   });
 
   it('fails over on a 429 at the first response.create without the CLI noticing', async () => {
