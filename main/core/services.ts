@@ -285,13 +285,16 @@ export function buildServices(deps: ServiceDeps): Services {
     openAiModels: () => catalog.openAi(),
     pooledUsage: () => pooledUsage.body(),
   });
+  // The ws client does not go through HTTPS_PROXY: behind one, clients are sent to HTTP streaming (426).
+  const webSocketsServed = !['HTTPS_PROXY', 'HTTP_PROXY', 'https_proxy', 'http_proxy'].some(
+    (name) => deps.env[name],
+  );
   const websocket = createWsUpgrade({
     ...exchangeDeps,
     authorizeClient,
     upstreamBaseUrl: config.upstreamBaseUrl,
     maxUpstreamPayload: MAX_WS_MESSAGE_BYTES,
-    // The ws client does not go through HTTPS_PROXY: behind one, clients are sent to HTTP streaming (426).
-    enabled: !['HTTPS_PROXY', 'HTTP_PROXY', 'https_proxy', 'http_proxy'].some((name) => deps.env[name]),
+    enabled: webSocketsServed,
   });
 
   const backup = new BackupService({
@@ -312,6 +315,7 @@ export function buildServices(deps: ServiceDeps): Services {
     home: deps.env['HOME'] || homedir(),
     origin: () => localOrigin(config.host, deps.hostGuard.port()),
     keyRequired,
+    webSockets: () => webSocketsServed,
     apiKeys,
     models: async () => {
       const list = (await catalog.openAi()) as { data?: { id: string }[] };

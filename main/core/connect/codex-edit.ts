@@ -15,6 +15,11 @@ export interface CodexTarget {
   requiresOpenaiAuth: boolean;
   /** A proxy key (`cp-…`) when the pool requires one; Codex sends it instead of its login (observed, 0.169). */
   bearerToken: string | null;
+  /**
+   * Whether the pool serves Responses over WebSocket. Codex then keeps one socket per conversation and sends only
+   * the new items of each call instead of the whole history (README, "WebSocket transport").
+   */
+  supportsWebsockets: boolean;
 }
 
 /** Why an edit was refused. */
@@ -86,6 +91,8 @@ function providerEntries(t: CodexTarget): Map<string, Value | null> {
     ['wire_api', 'responses'],
     ['requires_openai_auth', t.requiresOpenaiAuth ? true : null],
     ['experimental_bearer_token', t.bearerToken],
+    // Absent means false for a custom provider.
+    ['supports_websockets', t.supportsWebsockets ? true : null],
   ]);
 }
 

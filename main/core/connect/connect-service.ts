@@ -38,6 +38,8 @@ export interface ConnectDeps {
   origin: () => string;
   /** Whether clients must send a proxy key. */
   keyRequired: () => boolean;
+  /** Whether the pool serves Responses over WebSocket (not when it must reach upstream through an HTTP proxy). */
+  webSockets: () => boolean;
   apiKeys: { create(name: string): { key: string }; verify(key: string): boolean };
   /** The pool's model ids (for OpenCode's list and the snippets); empty when unknown. */
   models: () => Promise<string[]>;
@@ -293,6 +295,7 @@ export class ConnectService {
         baseUrl: `${origin}/backend-api/codex`,
         requiresOpenaiAuth: loggedIn,
         bearerToken: secret,
+        supportsWebsockets: this.deps.webSockets(),
       });
     } else {
       const login = this.openCodeLogin();

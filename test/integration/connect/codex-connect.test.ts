@@ -74,7 +74,8 @@ async function writeCodexHome(p: ConnectHarness, options: { loggedIn: boolean })
 }
 
 const configText = (p: ConnectHarness): Promise<string> => readFile(join(p.codexHome, 'config.toml'), 'utf8');
-const codexPosts = (p: ConnectHarness) =>
+/** Model calls upstream saw: HTTP POSTs, or WebSocket upgrades and the frames on them. */
+const codexCalls = (p: ConnectHarness) =>
   p.sim.requests.filter((r) => r.path === '/backend-api/codex/responses');
 
 describe('codex-pool connect codex', () => {
@@ -99,6 +100,7 @@ describe('codex-pool connect codex', () => {
       `+base_url = "${pool.core.url}/backend-api/codex"`,
       '+wire_api = "responses"',
       '+requires_openai_auth = true',
+      '+supports_websockets = true',
     ]);
     const applied = connectResultSchema.parse(await (await pool.applyRaw('codex', shown.baseHash)).json());
     expect(applied.changed).toBe(true);
@@ -106,7 +108,7 @@ describe('codex-pool connect codex', () => {
     const after = await configText(pool);
     expect(after).toBe(
       original.replace('model_provider = "other-proxy"', 'model_provider = "codex-pool"') +
-        `\n[model_providers.codex-pool]\nname = "openai"\nbase_url = "${pool.core.url}/backend-api/codex"\nwire_api = "responses"\nrequires_openai_auth = true\n`,
+        `\n[model_providers.codex-pool]\nname = "openai"\nbase_url = "${pool.core.url}/backend-api/codex"\nwire_api = "responses"\nrequires_openai_auth = true\nsupports_websockets = true\n`,
     );
     expect((await stat(join(pool.codexHome, 'config.toml'))).mode & 0o777).toBe(0o644);
     expect(applied.backupPath).toMatch(/config\.toml\.codex-pool-backup-\d{8}T\d{6}Z$/);
@@ -121,7 +123,9 @@ describe('codex-pool connect codex', () => {
     });
     expect(run.exitCode, run.stderr).toBe(0);
     expect(run.stdout).toContain('Hello from pooled@example.com');
-    expect(codexPosts(pool).every((r) => r.accountEmail === 'pooled@example.com')).toBe(true);
+    expect(codexCalls(pool).every((r) => r.accountEmail === 'pooled@example.com')).toBe(true);
+    // The pool serves WebSocket, so the connected CLI keeps one socket and sends only new items.
+    expect(codexCalls(pool).some((r) => r.frameType === 'response.create')).toBe(true);
 
     const now = await pool.overview();
     expect(now.clients[0]).toMatchObject({ state: 'connected', profile: false, canUndo: true });
@@ -169,7 +173,7 @@ describe('codex-pool connect codex', () => {
     });
     expect(run.exitCode, run.stderr).toBe(0);
     expect(run.stdout).toContain('Hello from pooled@example.com');
-    for (const post of codexPosts(pool)) expect(JSON.stringify(post.headers)).not.toContain(apiKey);
+    for (const call of codexCalls(pool)) expect(JSON.stringify(call.headers)).not.toContain(apiKey);
   });
 
   it('running it twice changes nothing the second time, and undo restores the original bytes', async () => {
@@ -201,7 +205,7 @@ describe('codex-pool connect codex', () => {
     expect(applied.configPath).toBe(join(pool.codexHome, 'codex-pool.config.toml'));
     expect(await configText(pool)).toBe(original);
     expect(await readFile(applied.configPath, 'utf8')).toBe(
-      `model_provider = "codex-pool"\n\n[model_providers.codex-pool]\nname = "openai"\nbase_url = "${pool.core.url}/backend-api/codex"\nwire_api = "responses"\nrequires_openai_auth = true\n`,
+      `model_provider = "codex-pool"\n\n[model_providers.codex-pool]\nname = "openai"\nbase_url = "${pool.core.url}/backend-api/codex"\nwire_api = "responses"\nrequires_openai_auth = true\nsupports_websockets = true\n`,
     );
     expect((await pool.overview()).clients[0]).toMatchObject({
       state: 'connected',

@@ -4,7 +4,12 @@ import { parse } from 'smol-toml';
 import { editCodexConfig, type CodexTarget } from '../../../main/core/connect/codex-edit';
 
 const URL = 'http://127.0.0.1:2455/backend-api/codex';
-const login: CodexTarget = { baseUrl: URL, requiresOpenaiAuth: true, bearerToken: null };
+const login: CodexTarget = {
+  baseUrl: URL,
+  requiresOpenaiAuth: true,
+  bearerToken: null,
+  supportsWebsockets: false,
+};
 const TABLE = `[model_providers.codex-pool]\nname = "openai"\nbase_url = "${URL}"\nwire_api = "responses"\nrequires_openai_auth = true\n`;
 
 const edited = (text: string, target: CodexTarget = login): string => {
@@ -66,11 +71,18 @@ describe('editCodexConfig', () => {
 
   it('drops requires_openai_auth without a login, and writes the proxy key when one is required', () => {
     const withLogin = edited('');
-    const out = edited(withLogin, { baseUrl: URL, requiresOpenaiAuth: false, bearerToken: 'cp-abc' });
+    const out = edited(withLogin, { ...login, requiresOpenaiAuth: false, bearerToken: 'cp-abc' });
     expect(out).not.toContain('requires_openai_auth');
     expect(out).toContain('experimental_bearer_token = "cp-abc"\n');
-    const back = edited(out, { baseUrl: URL, requiresOpenaiAuth: false, bearerToken: null });
+    const back = edited(out, { ...login, requiresOpenaiAuth: false });
     expect(back).not.toContain('experimental_bearer_token');
+  });
+
+  it('turns WebSocket transport on when the pool serves it, and off again when it does not', () => {
+    const on = edited('', { ...login, supportsWebsockets: true });
+    expect(on).toBe(`model_provider = "codex-pool"\n\n${TABLE}supports_websockets = true\n`);
+    expect(edited(on, { ...login, supportsWebsockets: true })).toBe(on);
+    expect(edited(on)).toBe(`model_provider = "codex-pool"\n\n${TABLE}`);
   });
 
   it.each([
