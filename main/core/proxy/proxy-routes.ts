@@ -34,35 +34,23 @@ export interface ProxyRouteDeps extends ExchangeDeps {
 
 /** Client-facing routes (ARCHITECTURE.md "Proxy routes"). */
 export function proxyRoutes(deps: ProxyRouteDeps): Route[] {
+  // Each handler keeps only the exchange across its `await`: the parsed body (the whole conversation) stays in
+  // the synchronous step that builds it, so it is garbage before the stream starts instead of being held, and
+  // promoted to the old heap, for the stream's whole life (issue 14: RSS at 200 streams).
   const responses = (route: string) => async (req: IncomingMessage, res: ServerResponse) => {
     deps.authorizeClient(req);
-    const raw = await readBody(req, MAX_REQUEST_BODY);
-    const prepared = withinDepth(() => prepareResponsesBody(parseJson(raw)));
-    if (!prepared.ok) return badRequest(res, prepared);
-    const sink: ResponseSink = prepared.stream
-      ? new RawSseSink(res, route.startsWith('/v1/') ? SDK_DROPPED_EVENTS : undefined)
-      : responseCollector(res);
-    const bodyText = prepared.rewritten ? undefined : raw;
-    await runExchange(deps, exchange(req, route, prepared, '/codex/responses', bodyText), res, sink);
+    const started = startResponses(req, res, route, await readBody(req, MAX_REQUEST_BODY));
+    if (started) await runExchange(deps, started.request, res, started.sink);
   };
   const compact = (route: string) => async (req: IncomingMessage, res: ServerResponse) => {
     deps.authorizeClient(req);
-    const raw = await readBody(req, MAX_REQUEST_BODY);
-    const prepared = withinDepth(() => prepareCompactBody(parseJson(raw)));
-    if (!prepared.ok) return badRequest(res, prepared);
-    const request = exchange(req, route, { ...prepared, stream: false }, '/codex/responses/compact');
-    await runExchange(deps, request, res, responseCollectorPassThrough(res));
+    const started = startCompact(req, res, route, await readBody(req, MAX_REQUEST_BODY));
+    if (started) await runExchange(deps, started.request, res, started.sink);
   };
   const chat = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     deps.authorizeClient(req);
-    const raw = await readBody(req, MAX_REQUEST_BODY);
-    const prepared = withinDepth(() => chatToResponsesRequest(parseJson(raw)));
-    if (!prepared.ok) return badRequest(res, prepared);
-    const now = deps.now();
-    const sink: ResponseSink = prepared.stream
-      ? new ChatStreamSink(res, { model: prepared.model, includeUsage: prepared.includeUsage, now })
-      : chatCollector(res, { model: prepared.model, now });
-    await runExchange(deps, exchange(req, '/v1/chat/completions', prepared, '/codex/responses'), res, sink);
+    const started = startChat(req, res, deps.now, await readBody(req, MAX_REQUEST_BODY));
+    if (started) await runExchange(deps, started.request, res, started.sink);
   };
   const json =
     (produce: () => unknown | Promise<unknown>) => async (req: IncomingMessage, res: ServerResponse) => {
@@ -102,6 +90,36 @@ export function proxyRoutes(deps: ProxyRouteDeps): Route[] {
   ];
 }
 
+/** An exchange ready to run, or undefined once a 400 was answered. */
+type Started = { request: ExchangeRequest; sink: ResponseSink } | undefined;
+
+function startResponses(req: IncomingMessage, res: ServerResponse, route: string, raw: Buffer): Started {
+  const prepared = withinDepth(() => prepareResponsesBody(parseJson(raw)));
+  if (!prepared.ok) return badRequest(res, prepared);
+  const sink: ResponseSink = prepared.stream
+    ? new RawSseSink(res, route.startsWith('/v1/') ? SDK_DROPPED_EVENTS : undefined)
+    : responseCollector(res);
+  const bodyText = prepared.rewritten ? undefined : raw;
+  return { request: exchange(req, route, prepared, '/codex/responses', bodyText), sink };
+}
+
+function startCompact(req: IncomingMessage, res: ServerResponse, route: string, raw: Buffer): Started {
+  const prepared = withinDepth(() => prepareCompactBody(parseJson(raw)));
+  if (!prepared.ok) return badRequest(res, prepared);
+  const request = exchange(req, route, { ...prepared, stream: false }, '/codex/responses/compact');
+  return { request, sink: responseCollectorPassThrough(res) };
+}
+
+function startChat(req: IncomingMessage, res: ServerResponse, clock: () => number, raw: Buffer): Started {
+  const now = clock();
+  const prepared = withinDepth(() => chatToResponsesRequest(parseJson(raw)));
+  if (!prepared.ok) return badRequest(res, prepared);
+  const sink: ResponseSink = prepared.stream
+    ? new ChatStreamSink(res, { model: prepared.model, includeUsage: prepared.includeUsage, now })
+    : chatCollector(res, { model: prepared.model, now });
+  return { request: exchange(req, '/v1/chat/completions', prepared, '/codex/responses'), sink };
+}
+
 /**
  * The exchange for a prepared body. `raw`: the client's own bytes, when they need no rewrite; otherwise the
  * body is serialised here, where a body nested too deeply to serialise is still the client's error.
@@ -117,7 +135,8 @@ function exchange(
     route,
     upstreamPath,
     stickyKey: extractStickyKey(prepared.body, req.headers),
-    bodyText: raw ?? withinDepth(() => JSON.stringify(prepared.body)),
+    // Bytes, not a string: undici would copy a string into a new buffer on every attempt.
+    bodyText: raw ?? Buffer.from(withinDepth(() => JSON.stringify(prepared.body))),
     model: prepared.model,
     ...(prepared.previousResponseId !== undefined ? { previousResponseId: prepared.previousResponseId } : {}),
     inbound: req.headers,
@@ -177,7 +196,7 @@ function tooDeep(): HttpError {
   return new HttpError(400, 'invalid_json', 'The request body is nested too deeply to process.');
 }
 
-function badRequest(res: ServerResponse, error: BodyError): void {
+function badRequest(res: ServerResponse, error: BodyError): undefined {
   sendJson(
     res,
     error.status,
