@@ -67,56 +67,76 @@ const DROPPED = new Set([
   'accept',
   'content-type',
 ]);
-const DROPPED_PREFIXES = ['x-forwarded-', 'cf-', 'proxy-'];
 
 /** Client fingerprint headers replaced by the Codex persona for non-native clients (§4.1). */
 const FINGERPRINT = new Set(['user-agent', 'originator', 'version']);
-const FINGERPRINT_PREFIXES = ['x-stainless-', 'x-openai-client-'];
 
 /** True when the inbound headers come from a native Codex client (§4.1). */
 export function isNativeCodexClient(inbound: IncomingHttpHeaders): boolean {
-  const originator = headerValue(inbound, 'originator');
-  const ua = headerValue(inbound, 'user-agent');
+  return isNative(headerValue(inbound, 'originator'), headerValue(inbound, 'user-agent'));
+}
+
+function isNative(originator: string | undefined, ua: string | undefined): boolean {
   return NATIVE_CODEX_ORIGINATORS.some((o) => originator === o || (ua !== undefined && ua.startsWith(o)));
 }
 
-/** A header's value (first of a repeated header), looked up case-insensitively. */
+const first = (v: string | string[] | undefined): string | undefined =>
+  v === undefined || typeof v === 'string' ? v : v[0];
+
+/**
+ * A header's value (first of a repeated header), looked up case-insensitively. node:http lower-cases every
+ * name it parses, so the direct lookup answers on the request path; the scan is for hand-built header bags.
+ */
 function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {
-  for (const [k, v] of Object.entries(headers)) {
-    if (k.toLowerCase() !== name) continue;
-    if (v === undefined) return undefined;
-    return typeof v === 'string' ? v : v[0];
-  }
+  if (name in headers) return first(headers[name]);
+  for (const k in headers) if (k.toLowerCase() === name) return first(headers[k]);
   return undefined;
 }
 
 /** Header names listed in `Connection:`, which are hop-by-hop for this message (RFC 9110 §7.6.1). */
-function connectionListed(inbound: IncomingHttpHeaders): Set<string> {
-  const v = headerValue(inbound, 'connection');
+function connectionListed(value: string | undefined): ReadonlySet<string> | undefined {
+  if (value === undefined || value === 'keep-alive' || value === 'close') return undefined;
   return new Set(
-    (v ?? '')
+    value
       .split(',')
       .map((s) => s.trim().toLowerCase())
       .filter((s) => s !== ''),
   );
 }
 
+/** A header of the drop list (§4.2), by its lower-cased name. */
+function dropped(name: string): boolean {
+  return (
+    DROPPED.has(name) ||
+    name.startsWith('x-forwarded-') ||
+    name.startsWith('cf-') ||
+    name.startsWith('proxy-')
+  );
+}
+
+/** A client fingerprint header (§4.1), by its lower-cased name. */
+function fingerprint(name: string): boolean {
+  return FINGERPRINT.has(name) || name.startsWith('x-stainless-') || name.startsWith('x-openai-client-');
+}
+
 /**
  * The headers for `POST /codex/responses` (§4.1–4.2): inbound headers minus the drop list, the Codex persona
  * for non-native clients, the selected account's credentials, SSE accept / JSON content-type, and an
- * `x-request-id` when the client sent none. Names are lower-case.
+ * `x-request-id` when the client sent none. Names are lower-case. One pass over the inbound names: this runs
+ * on every request (issue 14).
  */
 export function buildUpstreamHeaders(input: UpstreamHeaderInput): Record<string, string> {
   const { inbound } = input;
   const native = isNativeCodexClient(inbound);
-  const hopByHop = connectionListed(inbound);
+  const hopByHop = connectionListed(headerValue(inbound, 'connection'));
   const out: Record<string, string> = {};
   let hasRequestId = false;
-  for (const [rawName, rawValue] of Object.entries(inbound)) {
+  for (const rawName in inbound) {
+    const rawValue = inbound[rawName];
     if (rawValue === undefined) continue;
     const name = rawName.toLowerCase();
-    if (DROPPED.has(name) || hopByHop.has(name) || DROPPED_PREFIXES.some((p) => name.startsWith(p))) continue;
-    if (!native && (FINGERPRINT.has(name) || FINGERPRINT_PREFIXES.some((p) => name.startsWith(p)))) continue;
+    if (dropped(name) || hopByHop?.has(name) === true) continue;
+    if (!native && fingerprint(name)) continue;
     let value = typeof rawValue === 'string' ? rawValue : rawValue.join(', ');
     if (name === 'openai-beta') {
       // The WebSocket beta token is only for the upgrade (§4.1); over HTTP only `responses=experimental`-style
