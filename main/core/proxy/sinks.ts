@@ -34,11 +34,15 @@ export interface ResponseSink extends RelaySink {
   abort(failure: StreamFailure): void;
 }
 
-const SSE_HEADERS = {
-  'content-type': 'text/event-stream; charset=utf-8',
-  'cache-control': 'no-cache',
-  'x-accel-buffering': 'no',
-};
+/** As name, value, name, value…: `writeHead` takes that list as it is. */
+const SSE_HEADERS = [
+  'content-type',
+  'text/event-stream; charset=utf-8',
+  'cache-control',
+  'no-cache',
+  'x-accel-buffering',
+  'no',
+];
 
 /** Writes with backpressure: resolves when the socket has room again, or the client is gone. */
 function write(res: ServerResponse, data: string | Buffer): void | Promise<void> {
@@ -88,7 +92,11 @@ abstract class SseSink implements ResponseSink {
   /** The status line and headers go out with the first events, in the same write (`flush` follows at once). */
   commit(): void {
     this.wrote = true;
-    this.res.writeHead(200, { ...SSE_HEADERS, ...this.headers });
+    // A flat list rather than `{ ...SSE_HEADERS, ...headers }`: on this V8 a spread that adds keys costs ~1 µs
+    // per key, on every stream (issue 14).
+    const head = SSE_HEADERS.slice();
+    for (const name in this.headers) head.push(name, this.headers[name]!);
+    this.res.writeHead(200, head);
   }
 
   flush(): void | Promise<void> {

@@ -119,7 +119,11 @@ export async function tryUpstream(ctx: TryContext): Promise<TryResult> {
     };
   }
 
-  ctx.sink.setHeaders({ ...pick(upstreamHeaders, RELAYED_RESPONSE_HEADERS), ...ctx.pooledHeaders() });
+  // Copied key by key: on this V8 an object spread that adds keys costs ~1 µs per key (issue 14).
+  const relayed = pick(upstreamHeaders, RELAYED_RESPONSE_HEADERS);
+  const pooled = ctx.pooledHeaders();
+  for (const name in pooled) relayed[name] = pooled[name]!;
+  ctx.sink.setHeaders(relayed);
   if (ctx.json) return relayJson(ctx, response.body);
 
   const result = await relayStream(response.body, ctx.sink, (event) => observe(ctx, event), {
