@@ -38,6 +38,24 @@ export function lowerCaseHeaders(headers: HeaderBag): Map<string, string> {
   return out;
 }
 
+/**
+ * {@link lowerCaseHeaders} of the `x-…` names only: every quota header is one, and this runs on every answer
+ * (issue 14), so the other headers are not copied.
+ */
+function extensionHeaders(headers: HeaderBag): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const name in headers) {
+    const c = name.charCodeAt(0) | 0x20; // lower-cases an ASCII letter
+    if (c !== 0x78 || name.charCodeAt(1) !== 0x2d) continue; // not `x-`
+    const value = headers[name];
+    const v = value === undefined || typeof value === 'string' ? value : value[0];
+    if (v === undefined) continue;
+    const key = name.toLowerCase();
+    if (!out.has(key)) out.set(key, v);
+  }
+  return out;
+}
+
 const FAMILY_HEADER = /^x-([a-z0-9][a-z0-9_-]*)-(?:primary|secondary)-used-percent$/;
 
 /** Family id from the header prefix (§8): lower-cased with `-` → `_`, so `codex-other` → `codex_other`. */
@@ -83,10 +101,10 @@ function readCredits(h: Map<string, string>): Credits | undefined {
  * whose headers carry no used-percent yields no sample.
  */
 export function parseRateLimitHeaders(headers: HeaderBag, now: number): RateLimitHeaderInfo {
-  const h = lowerCaseHeaders(headers);
+  const h = extensionHeaders(headers);
   const prefixes = new Set<string>();
   for (const name of h.keys()) {
-    const m = FAMILY_HEADER.exec(name);
+    const m = name.endsWith('-used-percent') ? FAMILY_HEADER.exec(name) : null;
     if (m?.[1] !== undefined) prefixes.add(m[1]);
   }
   const credits = readCredits(h);
