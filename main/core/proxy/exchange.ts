@@ -1,13 +1,8 @@
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import {
-  errorEnvelope,
-  errorHeaders,
-  finalError,
   selectAccount,
-  type BalancerError,
   type BalancerSettings,
   type GatedModelEntry,
-  type SelectionReason,
   type SelectionRequest,
   type SelectionResult,
 } from '../balancer';
@@ -19,10 +14,9 @@ import type { UpstreamClient, UpstreamTimeouts } from '../upstream/client';
 import type { TokenService } from '../accounts/token-service';
 import type { RequestLogInput } from '../store';
 import { hashStickyKey, type Affinity } from './affinity';
-import { conversationFacts } from './conversation-facts';
 import type { ResponseSink } from './sinks';
 import { tryUpstream, type StreamFacts, type SurfacedError } from './upstream-attempt';
-import { tryAccount, type AttemptResult } from './account-try';
+import { answer, exchangeLogRow, INTERNAL_ERROR, newTrace, serveWithFailover } from './failover-loop';
 
 /** What the exchange needs from the rest of the core. */
 export interface ExchangeDeps {
@@ -63,9 +57,9 @@ export interface ExchangeRequest {
 }
 
 /**
- * Serves one request through the pool: select an account, try it (with same-account retries and one token
- * refresh), fail over to another account while nothing has reached the client, and answer with the stream,
- * the last upstream error, or the balancer's "no account" error (BALANCER.md §7–8). Logs one row at the end.
+ * Serves one request through the pool ({@link serveWithFailover}: select, try, fail over while nothing has
+ * reached the client) and answers with the stream, the last upstream error, or the balancer's "no account" error
+ * (BALANCER.md §7–8). Logs one row at the end.
  */
 export async function runExchange(
   deps: ExchangeDeps,
@@ -93,15 +87,9 @@ export async function runExchange(
   const stickyHash = stickyKey === undefined ? undefined : hashStickyKey(stickyKey);
   // For the request log's conversation view (issue 9): where the conversation was mapped, and the first pick.
   const mappedAtStart = stickyHash === undefined ? null : deps.affinity.mapped(stickyHash);
-  let firstPick: SelectionReason | undefined;
-  const bodyText = request.bodyText;
-  const tried: string[] = [];
   const facts: StreamFacts = { responseId: null, usage: null, ttfbAt: null };
-  const notes: string[] = [];
-  let attempts = 0;
-  let servedBy: string | null = null;
-  let status: number | null = null;
-  let errorCode: string | null = null;
+  const trace = newTrace();
+  const send = (error: SurfacedError): void => sendJson(res, error.status, error.body, error.headers);
 
   const select = (excluded: readonly string[]): SelectionResult => {
     const settings = deps.settings();
@@ -127,43 +115,17 @@ export async function runExchange(
     });
   };
 
-  const surface = (error: SurfacedError): void => {
-    status = error.status;
-    errorCode = error.body.error.code;
-    sendJson(res, error.status, error.body, error.headers);
-  };
-
-  const selectionError = (error: BalancerError): SurfacedError => ({
-    status: error.status,
-    body: errorEnvelope(error),
-    headers: errorHeaders(error),
-  });
-  /** The answer once no further attempt is made: the last upstream error, or the pool-exhausted 429 (§7). */
-  const finish = (last: AttemptResult, reselection: BalancerError | null): void => {
-    const final = finalError(last.failure, reselection);
-    surface(final.use === 'selection' ? selectionError(final.error) : last.error);
-  };
-
   try {
-    let last: AttemptResult | undefined;
-    for (;;) {
-      const selection = select(tried);
-      deps.pool.applyChanges(selection.changes);
-      if (!selection.ok) {
-        notes.push(selection.summary);
-        if (last) finish(last, selection.error);
-        else surface(selectionError(selection.error));
-        break;
-      }
-      const accountId = selection.accountId;
-      firstPick ??= selection.reason;
-      tried.push(accountId);
-      notes.push(tried.length === 1 ? selection.reason.summary : `failover to ${accountId}`);
-
-      const result = await tryAccount(deps, {
-        accountId,
+    const end = await serveWithFailover(
+      deps,
+      {
         request,
-        attempt: (accessToken, chatgptAccountId) =>
+        signal: abort.signal,
+        stickyHash,
+        facts,
+        select,
+        send,
+        attempt: (accountId, accessToken, chatgptAccountId) =>
           tryUpstream({
             upstream: deps.upstream,
             pool: deps.pool,
@@ -177,82 +139,39 @@ export async function runExchange(
             accessToken,
             path: request.upstreamPath,
             inbound: request.inbound,
-            body: bodyText,
+            body: request.bodyText,
             signal: abort.signal,
             sink,
             facts,
             json: compact,
             openingIdleMs: deps.timeouts.headersMs,
           }),
-        signal: abort.signal,
-        accountsTried: tried.length,
-        pinned: !selection.failover.allowed,
-        countAttempt: () => (attempts += 1),
-      });
-      deps.pool.release(accountId);
-      servedBy = accountId;
-
-      if (result.kind === 'client_gone') {
-        if (deadlinePassed) surface(firstByteTimeout(deps.timeouts.firstByteMs));
-        else errorCode = 'client_disconnected';
-        break;
-      }
-      if (result.kind === 'delivered') {
-        status = result.status;
-        errorCode = result.errorCode;
-        deps.pool.applyOutcome(accountId, result.outcome, request.model);
-        if (facts.responseId) deps.affinity.recordOwner(facts.responseId, accountId);
-        if (stickyHash !== undefined && deps.settings().stickySessions) {
-          const action = selection.mapping.action;
-          if (action === 'set' || tried.length > 1) deps.affinity.map(stickyHash, accountId);
-          else if (action === 'keep')
-            deps.affinity.map(stickyHash, deps.affinity.mapped(stickyHash) ?? accountId);
-        }
-        break;
-      }
-      last = result;
-      if (result.decision.action === 'failover') continue;
-      if (result.decision.reason === 'attempts_exhausted') {
-        // Is the whole pool now exhausted? Ask without taking the answer (its changes are not applied).
-        const probe = select(tried);
-        finish(result, probe.ok ? null : probe.error);
-      } else surface(result.error);
-      break;
+      },
+      trace,
+    );
+    if (end.kind === 'client_gone') {
+      if (deadlinePassed) answer(trace, send, firstByteTimeout(deps.timeouts.firstByteMs));
+      else trace.errorCode = 'client_disconnected';
     }
   } catch (err) {
     deps.log.error('proxy exchange failed', { route: request.route, err });
-    if (!res.headersSent)
-      surface({
-        status: 500,
-        body: {
-          error: {
-            message: 'Internal error in Codex Pool; see its log.',
-            type: 'server_error',
-            code: 'internal_error',
-          },
-        },
-        headers: {},
-      });
+    if (!res.headersSent) answer(trace, send, INTERNAL_ERROR);
     else res.destroy();
   } finally {
     clearTimeout(deadline);
     res.off('close', onClose);
-    deps.logRequest({
-      startedAt,
-      accountId: servedBy,
-      route: request.route,
-      model: request.model,
-      status,
-      latencyMs: deps.nowMs() - startedAt,
-      ttfbMs: facts.ttfbAt === null ? null : facts.ttfbAt - startedAt,
-      ...tokenCounts(facts.usage),
-      errorCode,
-      reason: notes.join('; '),
-      attempts,
-      stream: request.stream,
-      responseId: facts.responseId,
-      ...conversationFacts(stickyHash, mappedAtStart, firstPick, tried.length),
-    });
+    deps.logRequest(
+      exchangeLogRow(trace, {
+        startedAt,
+        endedAt: deps.nowMs(),
+        route: request.route,
+        model: request.model,
+        stream: request.stream,
+        facts,
+        stickyHash,
+        mappedAtStart,
+      }),
+    );
   }
 }
 

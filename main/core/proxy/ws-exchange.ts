@@ -1,24 +1,14 @@
 /**
  * One `response.create` of a client WebSocket served through the pool: the same selection, same-account
  * retries, token refresh, failover and final error as an HTTP request (BALANCER.md §7–8, through
- * {@link tryAccount} and the balancer's pure decisions), with the upstream try done over the connection's
- * socket. Errors before the first event reach the client as the wrapped `error` event (PROTOCOL.md §7), and
+ * {@link serveWithFailover}), with the upstream try done over the connection's socket. Errors before the first event reach the client as the wrapped `error` event (PROTOCOL.md §7), and
  * each response is one request-log row.
  */
-import {
-  errorEnvelope,
-  errorHeaders,
-  finalError,
-  selectAccount,
-  type BalancerError,
-  type SelectionReason,
-  type SelectionResult,
-} from '../balancer';
+import { selectAccount, type SelectionResult } from '../balancer';
 import { extractStickyKey, responseCreateFrame, wrappedErrorEvent, type JsonObject } from '../protocol';
-import { tryAccount, type AttemptResult } from './account-try';
 import { hashStickyKey } from './affinity';
-import { conversationFacts } from './conversation-facts';
-import { firstByteTimeout, tokenCounts, type ExchangeDeps } from './exchange';
+import { firstByteTimeout, type ExchangeDeps } from './exchange';
+import { answer, exchangeLogRow, INTERNAL_ERROR, newTrace, serveWithFailover } from './failover-loop';
 import type { StreamFacts, SurfacedError } from './upstream-attempt';
 import { tryWebSocket } from './ws-attempt';
 import { inputItems, OutputCollector, type ConversationContext } from './ws-context';
@@ -78,13 +68,9 @@ export async function runWsResponse(
   const stickyKey = extractStickyKey(create.body, conn.inbound);
   const stickyHash = stickyKey === undefined ? undefined : hashStickyKey(stickyKey);
   const mappedAtStart = stickyHash === undefined ? null : deps.affinity.mapped(stickyHash);
-  let firstPick: SelectionReason | undefined;
-  const tried: string[] = [];
-  const notes: string[] = [];
-  let attempts = 0;
-  let servedBy: string | null = null;
-  let status: number | null = null;
-  let errorCode: string | null = null;
+  const trace = newTrace();
+  const send = (error: SurfacedError): void =>
+    conn.send(wrappedErrorEvent(error.status, error.body, error.headers));
 
   const select = (excluded: readonly string[]): SelectionResult => {
     const settings = deps.settings();
@@ -112,114 +98,52 @@ export async function runWsResponse(
       random: deps.random,
     });
   };
-  const surface = (error: SurfacedError): void => {
-    status = error.status;
-    errorCode = error.body.error.code;
-    conn.send(wrappedErrorEvent(error.status, error.body, error.headers));
-  };
-  const selectionError = (error: BalancerError): SurfacedError => ({
-    status: error.status,
-    body: errorEnvelope(error),
-    headers: errorHeaders(error),
-  });
-  const finish = (last: AttemptResult, reselection: BalancerError | null): void => {
-    const final = finalError(last.failure, reselection);
-    surface(final.use === 'selection' ? selectionError(final.error) : last.error);
-  };
 
   try {
-    let last: AttemptResult | undefined;
-    for (;;) {
-      const selection = select(tried);
-      deps.pool.applyChanges(selection.changes);
-      if (!selection.ok) {
-        notes.push(selection.summary);
-        if (last) finish(last, selection.error);
-        else surface(selectionError(selection.error));
-        break;
-      }
-      const accountId = selection.accountId;
-      firstPick ??= selection.reason;
-      tried.push(accountId);
-      notes.push(tried.length === 1 ? selection.reason.summary : `failover to ${accountId}`);
-      const result = await tryAccount(deps, {
-        accountId,
+    const end = await serveWithFailover(
+      deps,
+      {
         request: { model: create.model, upstreamPath: '/codex/responses' },
-        attempt: (accessToken, chatgptAccountId) =>
-          tryWebSocket(deps, conn, run, accountId, accessToken, chatgptAccountId),
         signal: abort.signal,
-        accountsTried: tried.length,
-        pinned: !selection.failover.allowed,
-        countAttempt: () => (attempts += 1),
-      });
-      deps.pool.release(accountId);
-      servedBy = accountId;
-
-      if (result.kind === 'client_gone') {
-        if (deadlinePassed && !signal.aborted) surface(firstByteTimeout(deps.timeouts.firstByteMs));
-        else errorCode = 'client_disconnected';
-        context.forget();
-        break;
-      }
-      if (result.kind === 'delivered') {
-        status = result.status;
-        errorCode = result.errorCode;
-        deps.pool.applyOutcome(accountId, result.outcome, create.model);
-        if (facts.responseId) deps.affinity.recordOwner(facts.responseId, accountId);
-        if (stickyHash !== undefined && deps.settings().stickySessions) {
-          const action = selection.mapping.action;
-          if (action === 'set' || tried.length > 1) deps.affinity.map(stickyHash, accountId);
-          else if (action === 'keep')
-            deps.affinity.map(stickyHash, deps.affinity.mapped(stickyHash) ?? accountId);
-        }
-        if (result.outcome.kind === 'success' && facts.responseId !== null && full !== undefined)
-          context.remember(facts.responseId, inputItems(full), run.output.output());
-        else context.forget();
-        break;
-      }
-      last = result;
-      if (result.decision.action === 'failover') continue;
-      if (result.decision.reason === 'attempts_exhausted') {
-        const probe = select(tried);
-        finish(result, probe.ok ? null : probe.error);
-      } else surface(result.error);
-      break;
+        stickyHash,
+        facts,
+        select,
+        send,
+        attempt: (accountId, accessToken, chatgptAccountId) =>
+          tryWebSocket(deps, conn, run, accountId, accessToken, chatgptAccountId),
+      },
+      trace,
+    );
+    if (end.kind === 'client_gone') {
+      if (deadlinePassed && !signal.aborted) answer(trace, send, firstByteTimeout(deps.timeouts.firstByteMs));
+      else trace.errorCode = 'client_disconnected';
+      context.forget();
+    } else if (end.kind === 'delivered') {
+      // What the next response on a new socket resends in full (ws-context.ts): only a success extends the chain.
+      if (end.result.outcome.kind === 'success' && facts.responseId !== null && full !== undefined)
+        context.remember(facts.responseId, inputItems(full), run.output.output());
+      else context.forget();
     }
   } catch (err) {
     deps.log.error('websocket response failed', { route: create.route, err });
-    if (!run.wrote)
-      surface({
-        status: 500,
-        body: {
-          error: {
-            message: 'Internal error in Codex Pool; see its log.',
-            type: 'server_error',
-            code: 'internal_error',
-          },
-        },
-        headers: {},
-      });
+    if (!run.wrote) answer(trace, send, INTERNAL_ERROR);
     conn.dropBinding();
     context.forget();
   } finally {
     clearTimeout(deadline);
     signal.removeEventListener('abort', onClose);
-    deps.logRequest({
-      startedAt,
-      accountId: servedBy,
-      route: create.route,
-      model: create.model,
-      status,
-      latencyMs: deps.nowMs() - startedAt,
-      ttfbMs: facts.ttfbAt === null ? null : facts.ttfbAt - startedAt,
-      ...tokenCounts(facts.usage),
-      errorCode,
-      reason: notes.join('; '),
-      attempts,
-      stream: true,
-      transport: 'websocket',
-      responseId: facts.responseId,
-      ...conversationFacts(stickyHash, mappedAtStart, firstPick, tried.length),
-    });
+    deps.logRequest(
+      exchangeLogRow(trace, {
+        startedAt,
+        endedAt: deps.nowMs(),
+        route: create.route,
+        model: create.model,
+        stream: true,
+        transport: 'websocket',
+        facts,
+        stickyHash,
+        mappedAtStart,
+      }),
+    );
   }
 }
