@@ -1,6 +1,5 @@
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import {
-  selectAccount,
   type BalancerSettings,
   type GatedModelEntry,
   type SelectionRequest,
@@ -16,7 +15,14 @@ import type { RequestLogInput } from '../store';
 import { hashStickyKey, type Affinity } from './affinity';
 import type { ResponseSink } from './sinks';
 import { tryUpstream, type StreamFacts, type SurfacedError } from './upstream-attempt';
-import { answer, exchangeLogRow, INTERNAL_ERROR, newTrace, serveWithFailover } from './failover-loop';
+import {
+  answer,
+  exchangeLogRow,
+  INTERNAL_ERROR,
+  newTrace,
+  selectNow,
+  serveWithFailover,
+} from './failover-loop';
 
 /** What the exchange needs from the rest of the core. */
 export interface ExchangeDeps {
@@ -104,15 +110,7 @@ export async function runExchange(
         ? { previousResponse: { ownerId: deps.affinity.owner(request.previousResponseId) } }
         : {}),
     };
-    return selectAccount({
-      accounts: deps.pool.accounts(),
-      settings,
-      registry: deps.registry(),
-      request: sel,
-      now: deps.now(),
-      selectedAt: deps.selectionTime(),
-      random: deps.random,
-    });
+    return selectNow(deps, settings, sel);
   };
 
   try {

@@ -8,7 +8,10 @@ import {
   errorEnvelope,
   errorHeaders,
   finalError,
+  selectAccount,
   type BalancerError,
+  type BalancerSettings,
+  type SelectionRequest,
   type SelectionReason,
   type SelectionResult,
 } from '../balancer';
@@ -145,6 +148,23 @@ export async function serveWithFailover(
     }
     return surface(result.error);
   }
+}
+
+/** The balancer's pick over the pool as it is now. */
+export function selectNow(
+  deps: ExchangeDeps,
+  settings: BalancerSettings,
+  request: SelectionRequest,
+): SelectionResult {
+  return selectAccount({
+    accounts: deps.pool.accounts(),
+    settings,
+    registry: deps.registry(),
+    request,
+    now: deps.now(),
+    selectedAt: deps.selectionTime(),
+    random: deps.random,
+  });
 }
 
 /** After a delivered answer: who owns its response id, and where the conversation maps now. */

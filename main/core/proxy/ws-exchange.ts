@@ -4,11 +4,18 @@
  * {@link serveWithFailover}), with the upstream try done over the connection's socket. Errors before the first event reach the client as the wrapped `error` event (PROTOCOL.md §7), and
  * each response is one request-log row.
  */
-import { selectAccount, type SelectionResult } from '../balancer';
+import type { SelectionResult } from '../balancer';
 import { extractStickyKey, responseCreateFrame, wrappedErrorEvent, type JsonObject } from '../protocol';
 import { hashStickyKey } from './affinity';
 import { firstByteTimeout, type ExchangeDeps } from './exchange';
-import { answer, exchangeLogRow, INTERNAL_ERROR, newTrace, serveWithFailover } from './failover-loop';
+import {
+  answer,
+  exchangeLogRow,
+  INTERNAL_ERROR,
+  newTrace,
+  selectNow,
+  serveWithFailover,
+} from './failover-loop';
 import type { StreamFacts, SurfacedError } from './upstream-attempt';
 import { tryWebSocket } from './ws-attempt';
 import { inputItems, OutputCollector, type ConversationContext } from './ws-context';
@@ -79,23 +86,15 @@ export async function runWsResponse(
     const mapped =
       conn.binding?.accountId ??
       (stickyHash !== undefined && settings.stickySessions ? deps.affinity.mapped(stickyHash) : null);
-    return selectAccount({
-      accounts: deps.pool.accounts(),
-      settings: mapped === null ? settings : { ...settings, stickySessions: true },
-      registry: deps.registry(),
-      request: {
-        model: create.model,
-        excludedIds: excluded,
-        isCompact: false,
-        ...(mapped === null ? {} : { sticky: { mappedAccountId: mapped } }),
-        // Only a chain this connection cannot resend in full pins the response to its owner (§6.3).
-        ...(full === undefined && create.previousResponseId !== undefined
-          ? { previousResponse: { ownerId: deps.affinity.owner(create.previousResponseId) } }
-          : {}),
-      },
-      now: deps.now(),
-      selectedAt: deps.selectionTime(),
-      random: deps.random,
+    return selectNow(deps, mapped === null ? settings : { ...settings, stickySessions: true }, {
+      model: create.model,
+      excludedIds: excluded,
+      isCompact: false,
+      ...(mapped === null ? {} : { sticky: { mappedAccountId: mapped } }),
+      // Only a chain this connection cannot resend in full pins the response to its owner (§6.3).
+      ...(full === undefined && create.previousResponseId !== undefined
+        ? { previousResponse: { ownerId: deps.affinity.owner(create.previousResponseId) } }
+        : {}),
     });
   };
 
