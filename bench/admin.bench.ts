@@ -15,6 +15,7 @@ import { resolveConfig } from '../main/core/config';
 import { createCore } from '../main/core/create-core';
 import { silentLogger } from '../main/core/log';
 import { createSimulator } from '../test/simulator';
+import type { UsageSample } from '../shared/domain';
 
 /** One measured route. */
 export interface AdminRouteFigures {
@@ -35,6 +36,8 @@ export async function runAdminBench(
   const runs = options.runs ?? 20;
   const sim = await createSimulator({ maxRecordedRequests: 0 });
   const dataDir = await mkdtemp(join(tmpdir(), 'codex-pool-bench-admin-'));
+  // The seeding run's clock follows the history it records, as if the samples had arrived over the day.
+  let clock: number | undefined;
   const start = () =>
     createCore(
       resolveConfig({
@@ -46,13 +49,19 @@ export async function runAdminBench(
         flags: { port: '0', dataDir },
         defaultDataDir: dataDir,
       }),
-      { log: silentLogger, env: {}, accountsTuning: { backgroundPolling: false } },
+      {
+        log: silentLogger,
+        env: {},
+        accountsTuning: { backgroundPolling: false },
+        now: () => clock ?? Math.floor(Date.now() / 1000),
+      },
     );
+  const now = Math.floor(Date.now() / 1000);
+  clock = now - 86_400 - HISTORY_STEP_S;
   let core = start();
   await core.start();
   const dispatcher = new Agent({ connections: 1 });
   try {
-    const now = Math.floor(Date.now() / 1000);
     const ids: string[] = [];
     for (let i = 0; i < count; i++) {
       const a = sim.addAccount({
@@ -62,19 +71,28 @@ export async function runAdminBench(
       ids.push(core.services.accounts.importAuthJson(a.authJson()).account.id);
     }
     const store = core.store;
+    // In time order through the pool, as samples arrive: each is stored and taken into the pool's chart.
+    const history: { id: string; sample: UsageSample }[] = [];
     ids.forEach((id, i) => {
       for (let at = now - 86_400 + (i % HISTORY_STEP_S); at <= now; at += HISTORY_STEP_S) {
         const used = ((at - (now - 86_400)) / 86_400) * 60 + (i % 30);
-        const sample = {
-          family: 'codex',
-          primary: { usedPercent: used % 100, windowMinutes: 300, resetAt: now + 3600 },
-          secondary: { usedPercent: used / 2, windowMinutes: 10_080, resetAt: now + 86_400 * 3 },
-          recordedAt: at,
-        };
-        store.quota.insert(id, sample);
-        if (at + HISTORY_STEP_S > now) core.services.pool.ingestSample(id, sample);
+        history.push({
+          id,
+          sample: {
+            family: 'codex',
+            primary: { usedPercent: used % 100, windowMinutes: 300, resetAt: now + 3600 },
+            secondary: { usedPercent: used / 2, windowMinutes: 10_080, resetAt: now + 86_400 * 3 },
+            recordedAt: at,
+          },
+        });
       }
     });
+    history.sort((a, b) => a.sample.recordedAt - b.sample.recordedAt);
+    for (const { id, sample } of history) {
+      clock = sample.recordedAt;
+      core.services.pool.ingestSample(id, sample);
+    }
+    clock = undefined;
     store.requests.insertMany(
       Array.from({ length: 5_000 }, (_, i) => ({
         startedAt: (now - 5_000 + i) * 1000,

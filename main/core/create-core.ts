@@ -136,7 +136,14 @@ export function createCore(config: CoreConfig, deps: CoreDeps = {}): Core {
       ...(deps.desktop ? { desktop: deps.desktop } : {}),
     }),
     ...poolRoutes({ guard: guard(), pool: svc.pool, events: svc.events, now }),
-    ...quotaHistoryRoutes({ guard: guard(), pool: svc.pool, store: s, registry: svc.registry, now }),
+    ...quotaHistoryRoutes({
+      guard: guard(),
+      pool: svc.pool,
+      store: s,
+      registry: svc.registry,
+      now,
+      poolHistory: svc.poolHistory,
+    }),
     ...backupRoutes({ guard: guard(), backup: svc.backup, accounts: svc.accounts, now, log }),
     ...connectRoutes({
       guard: guard(),

@@ -35,6 +35,7 @@ import { ClientsSeen } from './connect/client-seen';
 import { ConnectService } from './connect/connect-service';
 import { SelfTest } from './connect/self-test';
 import { ConversationTracker } from './insight/conversation-tracker';
+import { PoolQuotaChart } from './usage/pool-quota-chart';
 
 /** How often expired sticky mappings and response owners are swept (BALANCER.md §6.1). */
 const AFFINITY_SWEEP_MS = 300_000;
@@ -65,6 +66,8 @@ export interface Services {
   queue: WriteQueue;
   settings: SettingsService;
   pool: PoolState;
+  /** The pool's quota chart, kept as samples are stored (issue 14). */
+  poolHistory: PoolQuotaChart;
   tokens: TokenService;
   accounts: AccountService;
   affinity: Affinity;
@@ -115,19 +118,26 @@ export function buildServices(deps: ServiceDeps): Services {
   const registry = (): readonly GatedModelEntry[] => registryCache;
   const events = new EventBus();
   const conversations = new ConversationTracker();
+  // Follows the pool through the two hooks below and reads it back (once it is built) for members and plans.
+  const poolHistory = new PoolQuotaChart({ store, queue, pool: () => pool, now });
   const pool = new PoolState({
     store,
     queue,
     now,
     random,
     registry,
+    onStandardSampleStored: (id, sample) => poolHistory.sampleStored(id, sample),
     onEvent: (event) => {
+      const changed =
+        event.type === 'accounts' ? event.removedId : event.type !== 'quota' ? event.accountId : undefined;
+      if (changed !== undefined) poolHistory.accountChanged(changed);
       deps.onPoolEvent?.(event);
       const adminEvent = adminEventFromPool(event);
       if (adminEvent) events.publish(adminEvent);
     },
   });
   pool.load();
+  poolHistory.load();
 
   const upstreams = createUpstreams({
     env: deps.env,
@@ -330,6 +340,7 @@ export function buildServices(deps: ServiceDeps): Services {
     queue,
     settings,
     pool,
+    poolHistory,
     tokens,
     accounts,
     affinity,
@@ -378,6 +389,7 @@ export function buildServices(deps: ServiceDeps): Services {
         queue.push((s) => {
           s.requests.prune((now() - HISTORY_RETENTION_S) * 1000);
           s.quota.prune(now() - HISTORY_RETENTION_S);
+          s.poolQuota.prune(now() - HISTORY_RETENTION_S);
         }),
       );
     },
@@ -391,6 +403,7 @@ export function buildServices(deps: ServiceDeps): Services {
       const lost =
         'renewed logins could not be saved before stopping; those accounts will need a new sign-in';
       if (unsaved > 0) log.error(lost, { accounts: unsaved });
+      poolHistory.stop();
       queue.stop();
       await upstreams.close();
     },

@@ -1,7 +1,7 @@
 /**
  * Quota history for the dashboard's charts: `GET /api/accounts/:id/quota-history` (one account, one limit family)
- * and `GET /api/pool/quota-history` (the pool's capacity-weighted standard quota). Both read the stored samples,
- * and leave the arithmetic to the pure functions of `usage/quota-history`.
+ * and `GET /api/pool/quota-history` (the pool's capacity-weighted standard quota, kept as samples are stored by
+ * `usage/pool-quota-chart`). The arithmetic is the pure functions' of `usage/quota-history`.
  */
 import type { IncomingMessage } from 'node:http';
 import {
@@ -11,7 +11,6 @@ import {
   type AccountQuotaHistory,
   type PoolQuotaHistory,
 } from '../../../shared/api';
-import { STANDARD_FAMILY } from '../../../shared/domain';
 import type { GatedModelEntry } from '../balancer/registry';
 import type { Route } from '../http/router';
 import { sendJson } from '../http/respond';
@@ -19,13 +18,8 @@ import { parseOrThrow } from '../http/validate';
 import { HttpError } from '../http/http-error';
 import type { PoolState } from '../pool/pool-state';
 import type { Store } from '../store';
-import {
-  downsampleMax,
-  familyDisplayLabel,
-  poolQuotaSeries,
-  samplePoint,
-  windowAsOf,
-} from '../usage/quota-history';
+import type { PoolQuotaChart } from '../usage/pool-quota-chart';
+import { downsampleMax, familyDisplayLabel, samplePoint, windowAsOf } from '../usage/quota-history';
 import { adminOnly } from './admin-routes';
 import type { GuardOptions } from './guard';
 
@@ -43,6 +37,8 @@ export interface QuotaHistoryRoutesContext {
   store: Store;
   registry: () => readonly GatedModelEntry[];
   now: () => number;
+  /** The pool's chart, kept as samples are stored. */
+  poolHistory: PoolQuotaChart;
 }
 
 const queryOf = (req: IncomingMessage): Record<string, string> =>
@@ -87,20 +83,11 @@ export function quotaHistoryRoutes(ctx: QuotaHistoryRoutesContext): Route[] {
       handler: adminOnly(ctx.guard, (req, res) => {
         const { hours } = parseOrThrow(poolQuotaHistoryQuerySchema, queryOf(req));
         const now = ctx.now();
-        const since = now - hours * 3600;
-        ctx.pool.flushWrites();
-        const accounts = ctx.pool.accounts().map((a) => {
-          const carried = ctx.store.quota.latestBefore(a.id, STANDARD_FAMILY, since);
-          const inRange = ctx.store.quota.chartHistory(a.id, STANDARD_FAMILY, since, MAX_ROWS_PER_SERIES);
-          return {
-            status: a.status,
-            planType: ctx.pool.record(a.id)?.planType ?? a.planType,
-            // A truncated read starts later than `since`: carrying an older sample across the gap would invent data.
-            samples: carried && inRange.length < MAX_ROWS_PER_SERIES ? [carried, ...inRange] : inRange,
-          };
-        });
-        const series = poolQuotaSeries(accounts, { since, until: now }, QUOTA_HISTORY_MAX_POINTS);
-        const body: PoolQuotaHistory = { now, since, hours, ...series };
+        const { since, points, accounts, firstSampleAt, lastSampleAt } = ctx.poolHistory.read(
+          hours,
+          QUOTA_HISTORY_MAX_POINTS,
+        );
+        const body: PoolQuotaHistory = { now, since, hours, points, accounts, firstSampleAt, lastSampleAt };
         sendJson(res, 200, body);
       }),
     },

@@ -35,6 +35,8 @@ export interface PoolStateDeps {
   random: () => number;
   registry: () => readonly GatedModelEntry[];
   onEvent?: (event: PoolEvent) => void;
+  /** A standard-family sample was taken into the history (the pool's chart follows it). */
+  onStandardSampleStored?: (id: string, sample: UsageSample) => void;
 }
 
 /**
@@ -183,7 +185,10 @@ export class PoolState {
     if (stored) {
       this.lastStored.set(key, sample);
       this.deps.queue.push((s) => s.quota.insert(id, sample));
-      if (sample.family === STANDARD_FAMILY) this.recent.add(id, sample, now);
+      if (sample.family === STANDARD_FAMILY) {
+        this.recent.add(id, sample, now);
+        this.deps.onStandardSampleStored?.(id, sample);
+      }
     }
     if (next.status !== prev.status || next.familyBlocks !== prev.familyBlocks) this.persist(prev, next);
     // Every answer repeats the account's quota: tell listeners when it changed, or when the history took a row

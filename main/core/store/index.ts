@@ -12,6 +12,7 @@ export {
 } from './write-queue';
 export { newAccountId, userKeyFor, type AccountsRepository } from './accounts-repository';
 export type { QuotaRepository } from './quota-repository';
+export type { PoolQuotaRepository, PoolRollupMeta } from './pool-quota-repository';
 export type { RequestsRepository } from './requests-repository';
 export type { SettingsRepository } from './settings-repository';
 export type { StickyRepository } from './sticky-repository';

@@ -332,10 +332,34 @@ const V4_REQUEST_TRANSPORT = `
 ALTER TABLE request_log ADD COLUMN transport TEXT NOT NULL DEFAULT 'http' CHECK (transport IN ('http','websocket'));
 `;
 
+// Issue 14: the pool's quota chart, kept as samples are stored instead of replayed from every account's history
+// on each read. One row per minute in which the pool's capacity-weighted used % changed: the first and last
+// change in it, the highest value of each window and the value after the last change. `pool_quota_rollup` says
+// which accounts (and plans) the rows were computed for and since when; the chart reads them only for a range
+// that starts later, and computes from the samples otherwise.
+const V5_POOL_QUOTA_ROLLUP = `
+CREATE TABLE pool_quota_minutes (
+  minute         INTEGER PRIMARY KEY,
+  first_at       INTEGER NOT NULL,
+  last_at        INTEGER NOT NULL,
+  primary_max    INTEGER,
+  secondary_max  INTEGER,
+  primary_last   INTEGER,
+  secondary_last INTEGER
+) STRICT;
+
+CREATE TABLE pool_quota_rollup (
+  id         INTEGER PRIMARY KEY CHECK (id = 1),
+  valid_from INTEGER NOT NULL,
+  members    TEXT NOT NULL
+) STRICT;
+`;
+
 /** The migrations this build knows, in order. */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial', sql: V1_INITIAL },
   { version: 2, name: 'insight', sql: V2_INSIGHT },
   { version: 3, name: 'caps_and_priority', sql: V3_CAPS_AND_PRIORITY },
   { version: 4, name: 'request_transport', sql: V4_REQUEST_TRANSPORT },
+  { version: 5, name: 'pool_quota_rollup', sql: V5_POOL_QUOTA_ROLLUP },
 ];

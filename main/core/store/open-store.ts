@@ -5,6 +5,7 @@ import { FamilyBlocksRepository } from './family-blocks-repository';
 import { applyMigrations, inspectAndBackUp } from './migrate';
 import { MIGRATIONS, type Migration } from './migrations';
 import { InsightRepository } from './insight-repository';
+import { PoolQuotaRepository } from './pool-quota-repository';
 import { QuotaRepository } from './quota-repository';
 import { RegistryRepository } from './registry-repository';
 import { RequestsRepository } from './requests-repository';
@@ -40,6 +41,8 @@ export interface Store {
   readonly schemaVersion: number;
   readonly accounts: AccountsRepository;
   readonly quota: QuotaRepository;
+  /** The pool's quota series, one row per minute (issue 14). */
+  readonly poolQuota: PoolQuotaRepository;
   readonly requests: RequestsRepository;
   readonly settings: SettingsRepository;
   readonly sticky: StickyRepository;
@@ -91,6 +94,7 @@ export function openStore(options: OpenStoreOptions): Store {
     schemaVersion,
     accounts: new AccountsRepository(db, now),
     quota: new QuotaRepository(db),
+    poolQuota: new PoolQuotaRepository(db),
     requests: new RequestsRepository(db),
     settings: new SettingsRepository(db, log),
     sticky: new StickyRepository(db, now),

@@ -25,7 +25,8 @@ function usedAt(w: UsageWindow | null | undefined, at: number): number | null {
   return w.resetAt !== null && w.resetAt <= at ? 0 : w.usedPercent;
 }
 
-const maxOf = (a: number | null, b: number | null): number | null =>
+/** The larger of two used %, a missing one (null) giving way to the other. */
+export const maxOf = (a: number | null, b: number | null): number | null =>
   a === null ? b : b === null ? a : Math.max(a, b);
 
 /** One sample as a chart point at the time it was recorded. */
@@ -93,17 +94,105 @@ export interface PoolSeries {
   lastSampleAt: number | null;
 }
 
+/** Width of the pool chart's buckets (s): whole minutes, so stored minute slots fall inside one bucket each. */
+export function poolBucketSeconds(range: TimeRange, maxPoints: number): number {
+  // Up to span / width + 1 buckets (the range's ends cut two of them) and the last point: at most maxPoints.
+  const buckets = Math.max(1, Math.floor(maxPoints) - 2);
+  return 60 * Math.max(1, Math.ceil((range.until - range.since) / (60 * buckets)));
+}
+
+/**
+ * Thins the pool's series (oldest first, ending at `range.until`) into buckets on whole multiples of
+ * {@link poolBucketSeconds}: each non-empty bucket becomes one point at its newest time carrying the highest used %
+ * of each window in it; the last point is kept as it is. Unlike {@link downsampleMax} the buckets sit on fixed
+ * times, so the stored minute rollup of the series gives the same chart ({@link poolPointsFromSlots}).
+ */
+export function downsampleAligned(
+  points: readonly QuotaHistoryPoint[],
+  range: TimeRange,
+  maxPoints: number,
+): QuotaHistoryPoint[] {
+  if (points.length === 0) return [];
+  const width = poolBucketSeconds(range, maxPoints);
+  const merged = new Map<number, QuotaHistoryPoint>();
+  for (let i = 0; i < points.length - 1; i += 1)
+    mergeInto(merged, Math.floor(points[i]!.t / width), points[i]!);
+  return [...merged.values(), points[points.length - 1]!];
+}
+
+function mergeInto(buckets: Map<number, QuotaHistoryPoint>, key: number, p: QuotaHistoryPoint): void {
+  const prev = buckets.get(key);
+  buckets.set(
+    key,
+    prev
+      ? {
+          t: Math.max(prev.t, p.t),
+          primary: maxOf(prev.primary, p.primary),
+          secondary: maxOf(prev.secondary, p.secondary),
+        }
+      : { ...p },
+  );
+}
+
+/**
+ * One whole minute of the pool's series, as stored: the first and last instant in it at which the value changed,
+ * the highest used % of each window over those instants and the value after the last one.
+ */
+export interface PoolMinute {
+  minute: number;
+  firstAt: number;
+  lastAt: number;
+  primaryMax: number | null;
+  secondaryMax: number | null;
+  primaryLast: number | null;
+  secondaryLast: number | null;
+}
+
+/**
+ * The pool's chart from its stored minutes: what {@link poolQuotaSeries} gives for the same samples when `since`
+ * is a whole minute. `minutes` are those in `[since, until)`, oldest first; `carried` is the newest minute before
+ * `since` (its last value holds at `since`); `now` is the pool's value at `until` (null: no account has reported).
+ */
+export function poolPointsFromMinutes(
+  minutes: readonly PoolMinute[],
+  carried: PoolMinute | undefined,
+  now: { primary: number | null; secondary: number | null } | null,
+  range: TimeRange,
+  maxPoints: number,
+): QuotaHistoryPoint[] {
+  if (now === null) return [];
+  const width = poolBucketSeconds(range, maxPoints);
+  const buckets = new Map<number, QuotaHistoryPoint>();
+  if (carried && minutes[0]?.firstAt !== range.since) {
+    const at = { t: range.since, primary: carried.primaryLast, secondary: carried.secondaryLast };
+    mergeInto(buckets, Math.floor(range.since / width), at);
+  }
+  for (const m of minutes) {
+    const p = { t: m.lastAt, primary: m.primaryMax, secondary: m.secondaryMax };
+    mergeInto(buckets, Math.floor(m.minute / width), p);
+  }
+  return [...buckets.values(), { t: range.until, ...now }];
+}
+
 /**
  * The pool's capacity-weighted 5 h and long-window used % over `range`, exactly as the pooled usage view would
- * have computed it at each instant (`weightedWindow`, kept incrementally by `WeightedSums`): each account's sample holds until its next one, and a
- * window whose reset has passed counts as 0. The value changes only when a sample arrives or a window resets, so
- * it is evaluated at exactly those instants (plus `until`) and then downsampled with {@link downsampleMax}.
+ * have computed it at each instant (`weightedWindow`, kept incrementally by `WeightedSums`): each account's sample
+ * holds until its next one, and a window whose reset has passed counts as 0. The value changes only when a sample
+ * arrives or a window resets, so it is evaluated at exactly those instants (plus `until`); an instant that leaves
+ * both values as they were adds nothing to a step chart and is dropped; the rest is downsampled with
+ * {@link downsampleAligned}. {@link PoolQuotaRollup} keeps the same series as it happens.
  */
 export function poolQuotaSeries(
   accounts: readonly PoolHistoryAccount[],
   range: TimeRange,
   maxPoints: number,
 ): PoolSeries {
+  const { points, ...rest } = poolQuotaPoints(accounts, range);
+  return { points: downsampleAligned(points, range, maxPoints), ...rest };
+}
+
+/** {@link poolQuotaSeries} before downsampling: a point at each instant the value changed, and at `until`. */
+export function poolQuotaPoints(accounts: readonly PoolHistoryAccount[], range: TimeRange): PoolSeries {
   const pool = accounts
     .filter((a) => countsInPool(a.status))
     .map((a) => ({ plan: a.planType, samples: a.samples.filter((s) => s.recordedAt <= range.until) }))
@@ -143,10 +232,14 @@ export function poolQuotaSeries(
       next += 1;
     }
     if (next === 0) continue; // no account has reported yet: nothing true to draw
-    points.push({ t: at, primary: primary.usedPercent(), secondary: secondary.usedPercent() });
+    const point = { t: at, primary: primary.usedPercent(), secondary: secondary.usedPercent() };
+    const prev = points[points.length - 1];
+    if (prev && at !== range.until && prev.primary === point.primary && prev.secondary === point.secondary)
+      continue;
+    points.push(point);
   }
   return {
-    points: downsampleMax(points, range, maxPoints),
+    points,
     accounts: pool.length,
     firstSampleAt,
     lastSampleAt,

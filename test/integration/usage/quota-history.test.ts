@@ -7,7 +7,7 @@ import {
   type PoolQuotaHistory,
 } from '../../../shared/api';
 import type { PoolHarness } from '../../helpers/pool-harness';
-import { startAccountsPool, testClock } from '../accounts/helpers';
+import { startAccountsPool, startCoreOn, TEST_TUNING, testClock } from '../accounts/helpers';
 
 let pool: PoolHarness | undefined;
 afterEach(async () => {
@@ -33,8 +33,10 @@ async function poolHistory(p: PoolHarness, query = ''): Promise<PoolQuotaHistory
  * A Pro and a Plus account polled at t0, t0 + 1 h and t0 + 2 h, their use changing in between. Capacities
  * (BALANCER.md §3): 5 h Pro 1500, Plus 225; weekly Pro 50400, Plus 7560.
  */
-async function recordThreeRounds(): Promise<{ p: PoolHarness; t0: number; advance(s: number): void }> {
-  const clock = testClock();
+async function recordThreeRounds(
+  start?: number,
+): Promise<{ p: PoolHarness; t0: number; advance(s: number): void; now(): number }> {
+  const clock = testClock(start);
   const t0 = clock.now();
   const p = await startAccountsPool({
     now: clock.now,
@@ -55,7 +57,7 @@ async function recordThreeRounds(): Promise<{ p: PoolHarness; t0: number; advanc
   clock.advance(H);
   p.accounts[1]!.setUsage({ primary: 80 });
   await p.core.services.poller.pollNow();
-  return { p, t0, advance: clock.advance };
+  return { p, t0, advance: clock.advance, now: clock.now };
 }
 
 describe('GET /api/accounts/:id/quota-history', () => {
@@ -143,6 +145,32 @@ describe('GET /api/pool/quota-history', () => {
     const proOnly = await poolHistory(p);
     expect(proOnly.accounts).toBe(1);
     expect(proOnly.points[0]).toEqual({ t: t0, primary: 10, secondary: 5 });
+  });
+
+  it('serves a range that starts after the pool did from its stored minutes, the same after a restart', async () => {
+    // On a whole hour, so the 5 h range below starts exactly at the second round.
+    const { p, t0, advance, now } = await recordThreeRounds(Math.floor(Date.now() / 1000 / H) * H);
+    pool = p;
+    advance(4 * H);
+    const expected = [
+      { t: t0 + H, primary: 32, secondary: 9 },
+      { t: t0 + 2 * H, primary: 36, secondary: 9 },
+      { t: t0 + 5 * H, primary: 0, secondary: 9 }, // both 5 h windows reset
+      { t: t0 + 6 * H, primary: 0, secondary: 9 },
+    ];
+    expect(p.core.services.poolHistory.read(5, 300).fromRollup).toBe(true);
+    expect((await poolHistory(p, '?hours=5')).points).toEqual(expected);
+
+    const dataDir = p.core.config.dataDir;
+    await p.core.stop();
+    const restarted = await startCoreOn(dataDir, p.sim, { now, accountsTuning: TEST_TUNING });
+    try {
+      expect(restarted.services.poolHistory.read(5, 300).fromRollup).toBe(true);
+      const res = await restarted.admin('/api/pool/quota-history?hours=5');
+      expect(poolQuotaHistorySchema.parse(await res.json()).points).toEqual(expected);
+    } finally {
+      await restarted.stop();
+    }
   });
 
   it('is empty before any account has reported', async () => {

@@ -52,6 +52,8 @@ describe('openStore migrations', () => {
         'conversation_hops',
         'conversations',
         'model_prices',
+        'pool_quota_minutes',
+        'pool_quota_rollup',
         'ttfb_hourly',
         'usage_hourly',
         'family_blocks',

@@ -142,8 +142,7 @@ describe('poolQuotaSeries', () => {
     expect(series.points).toEqual([
       point(T + 1 * H, 10, 10), // only the first account has reported
       point(T + 2 * H, 20, 20), // (10 + 30) / 2: its 10 % still holds
-      point(T + 3 * H, 40, 25), // (50 + 30) / 2, (20 + 30) / 2
-      point(T + 6 * H, 40, 25), // a reset of the superseded sample changes nothing
+      point(T + 3 * H, 40, 25), // (50 + 30) / 2, (20 + 30) / 2; at +6 h the superseded sample's reset changes nothing
       point(T + 7 * H, 25, 25), // the second account's 5 h window resets
       point(T + 8 * H, 0, 25), // and the first's
       point(T + 10 * H, 0, 25), // now
