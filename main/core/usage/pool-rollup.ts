@@ -29,8 +29,6 @@ export class PoolQuotaRollup {
   private primary = new WeightedSums('primary');
   private secondary = new WeightedSums('secondary');
   private readonly index = new Map<string, number>();
-  /** Future reset times of every window seen, ascending, each once: the series may change there. */
-  private resets: number[] = [];
   /** An instant whose samples are applied but whose value is not handed on yet (more may arrive at it). */
   private pendingAt: number | null = null;
   /** The newest time handled: a sample recorded before it counts from it. */
@@ -52,14 +50,12 @@ export class PoolQuotaRollup {
     this.primary = new WeightedSums('primary');
     this.secondary = new WeightedSums('secondary');
     this.index.clear();
-    this.resets = [];
     this.pendingAt = null;
     this.clock = from;
     for (const m of members) {
       const i = this.indexOf(m.id);
       this.primary.set(i, m.plan, m.sample.primary ?? null, m.sample.recordedAt);
       this.secondary.set(i, m.plan, m.sample.secondary ?? null, m.sample.recordedAt);
-      this.noteResets(m.sample, from);
     }
     this.primary.advance(from);
     this.secondary.advance(from);
@@ -78,7 +74,6 @@ export class PoolQuotaRollup {
     this.secondary.advance(at);
     this.primary.set(i, plan, sample.primary ?? null, at);
     this.secondary.set(i, plan, sample.secondary ?? null, at);
-    this.noteResets(sample, at);
     this.pendingAt = at;
     this.clock = at;
     this.reported = true;
@@ -87,11 +82,11 @@ export class PoolQuotaRollup {
   /** Hands on every change before `at` (samples applied, windows reset); `at` itself may still take samples. */
   advance(at: number): void {
     for (;;) {
-      const reset = this.resets[0];
+      // The series can change only where a sample arrived or a current window resets.
+      const reset = minOf(this.primary.nextReset(), this.secondary.nextReset());
       const pending = this.pendingAt;
       const next = pending !== null && (reset === undefined || pending <= reset) ? pending : reset;
       if (next === undefined || next >= at) break;
-      if (reset === next) this.resets.shift();
       if (pending === next) this.pendingAt = null;
       this.primary.advance(next);
       this.secondary.advance(next);
@@ -104,6 +99,8 @@ export class PoolQuotaRollup {
   valueAt(at: number): { primary: number | null; secondary: number | null } | null {
     this.advance(at);
     if (!this.reported) return null;
+    // A reset exactly now is a change still to hand on: a later read sees it inside its range.
+    if (minOf(this.primary.nextReset(), this.secondary.nextReset()) === at) this.pendingAt = at;
     this.primary.advance(at);
     this.secondary.advance(at);
     return { primary: this.primary.usedPercent(), secondary: this.secondary.usedPercent() };
@@ -147,20 +144,8 @@ export class PoolQuotaRollup {
     }
     return i;
   }
+}
 
-  private noteResets(sample: UsageSample, after: number): void {
-    for (const w of [sample.primary, sample.secondary]) {
-      const at = w?.resetAt;
-      if (at == null || at <= after) continue;
-      // Binary search for the insertion point; equal times are kept once.
-      let lo = 0;
-      let hi = this.resets.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (this.resets[mid]! < at) lo = mid + 1;
-        else hi = mid;
-      }
-      if (this.resets[lo] !== at) this.resets.splice(lo, 0, at);
-    }
-  }
+function minOf(a: number | undefined, b: number | undefined): number | undefined {
+  return a === undefined ? b : b === undefined ? a : Math.min(a, b);
 }

@@ -73,6 +73,14 @@ export class WeightedSums {
     const used = reset !== null && reset <= at ? 0 : window.usedPercent;
     this.add(account, { window, cap, used });
     if (reset !== null && reset > at) pushHeap(this.resets, { at: reset, account, window });
+    // Replaced windows leave their resets behind; a long-lived instance (the pool's rollup) drops them now and then.
+    if (this.resets.length > 2 * this.current.size + 64) this.compactResets();
+  }
+
+  /** When the next current window resets (after the last {@link advance}), or undefined when none will. */
+  nextReset(): number | undefined {
+    while (this.resets.length > 0 && !this.live(this.resets[0]!)) popHeap(this.resets);
+    return this.resets[0]?.at;
   }
 
   /** Empties every current window whose reset is at or before `at`. */
@@ -91,6 +99,18 @@ export class WeightedSums {
     if (this.count === 0) return null;
     const used = this.capacity > 0 ? this.weighted / this.capacity : this.plain / this.count;
     return Math.min(100, Math.max(0, Math.floor(used)));
+  }
+
+  /** Whether a pending reset still empties a current window. */
+  private live(r: Reset): boolean {
+    const c = this.current.get(r.account);
+    return c !== undefined && c.window === r.window && c.used !== 0;
+  }
+
+  private compactResets(): void {
+    const kept = this.resets.filter((r) => this.live(r));
+    this.resets.length = 0;
+    for (const r of kept) pushHeap(this.resets, r);
   }
 
   private add(account: number, c: Contribution): void {
