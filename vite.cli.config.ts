@@ -12,7 +12,7 @@ export default defineConfig({
   publicDir: false,
   logLevel: 'warn',
   build: {
-    ssr: 'main/cli.ts',
+    ssr: true,
     outDir: 'dist/cli',
     emptyOutDir: true,
     // package.json "engines": Node >= 20.19.
@@ -22,7 +22,9 @@ export default defineConfig({
     reportCompressedSize: false,
     rollupOptions: {
       external,
-      output: { format: 'es', entryFileNames: 'cli.js', chunkFileNames: '[name]-[hash].js' },
+      // The request log's writer thread is started from a file beside the bundle (main/core/store/log-writer.ts).
+      input: { cli: 'main/cli.ts', 'log-writer-worker': 'main/core/store/log-writer-worker.js' },
+      output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
     },
   },
   ssr: { noExternal: true, external: ['better-sqlite3'] },

@@ -17,7 +17,7 @@ export default defineConfig({
   publicDir: false,
   logLevel: 'warn',
   build: {
-    ssr: 'main/desktop/entry.ts',
+    ssr: true,
     outDir: 'dist/main',
     emptyOutDir: true,
     // Electron 38 runs Node 22.
@@ -27,7 +27,9 @@ export default defineConfig({
     reportCompressedSize: false,
     rollupOptions: {
       external,
-      output: { format: 'es', entryFileNames: 'main.js' },
+      // The request log's writer thread is started from a file beside the bundle (main/core/store/log-writer.ts).
+      input: { main: 'main/desktop/entry.ts', 'log-writer-worker': 'main/core/store/log-writer-worker.js' },
+      output: { format: 'es', entryFileNames: '[name].js' },
     },
   },
   ssr: { noExternal: true, external: ['electron', 'better-sqlite3', 'electron-updater'] },

@@ -4,7 +4,10 @@ import { isLoopbackHost } from './config';
 import type { Logger } from './log';
 import type { Route } from './http/router';
 import type { GuardOptions } from './admin/guard';
-import { batchedWrites, createWriteQueue, type RequestLogInput, type Store, type WriteQueue } from './store';
+import { createWriteQueue, type Store, type WriteQueue } from './store';
+import { startLogWriter, withLogWriter } from './store/log-writer';
+import { REQUEST_LOG_INSERT_SQL, requestLogParams } from './store/requests-repository';
+import { RESPONSE_OWNER_RECORD_SQL } from './store/response-owners-repository';
 import { StorageHealth } from './store/storage-health';
 import type { SecretBox } from './secrets';
 import type { GatedModelEntry } from './balancer';
@@ -106,13 +109,26 @@ export interface Services {
 export function buildServices(deps: ServiceDeps): Services {
   const { config, store, log, now, random } = deps;
   const storage = new StorageHealth(config.dataDir, now);
-  const queue = createWriteQueue(store, {
-    onError: (err) => {
-      storage.failed(err);
-      log.error('a queued database write failed', { err });
-    },
+  const writeFailed = (err: unknown): void => {
+    storage.failed(err);
+    log.error('a queued database write failed', { err });
+  };
+  const writeQueue = createWriteQueue(store, { onError: writeFailed, onCommit: () => storage.succeeded() });
+  // The request log and response owners, written on a thread of their own (issue 14); a flush of `queue` covers
+  // them, so reads that must see a request just logged and account deletion work as before.
+  const statements = { requestLog: REQUEST_LOG_INSERT_SQL, responseOwner: RESPONSE_OWNER_RECORD_SQL };
+  const logWriter = startLogWriter({
+    path: store.path,
+    statements,
+    onError: writeFailed,
     onCommit: () => storage.succeeded(),
+    fallback: (writes) =>
+      store.transaction(() => {
+        for (const [name, params] of writes)
+          store.runStatement(statements[name as keyof typeof statements], params);
+      }),
   });
+  const queue = withLogWriter(writeQueue, logWriter);
   const settings = new SettingsService(store.settings);
   let registryCache: readonly GatedModelEntry[] = store.registry.list();
   const registry = (): readonly GatedModelEntry[] => registryCache;
@@ -177,7 +193,9 @@ export function buildServices(deps: ServiceDeps): Services {
     storage,
     onUnsavedChange: (accountId) => events.publish({ type: 'account', accountId, change: 'updated' }),
   });
-  const affinity = new Affinity(store, queue, now);
+  const affinity = new Affinity(store, queue, now, (o) =>
+    logWriter.push('responseOwner', [o.responseId, o.accountId, Math.floor(o.at)]),
+  );
   const tuning = deps.accountsTuning ?? {};
   const poller = new UsagePoller({
     pool,
@@ -255,7 +273,6 @@ export function buildServices(deps: ServiceDeps): Services {
     noteClient: (userAgent, originator) => clientsSeen.note(userAgent, originator),
   });
 
-  const writeRequestRow = batchedWrites<RequestLogInput>(queue, (s, rows) => s.requests.insertMany(rows));
   const exchangeDeps = {
     pool,
     tokens,
@@ -269,7 +286,7 @@ export function buildServices(deps: ServiceDeps): Services {
       selfTest.observe(row.accountId);
       const moved = conversations.observe(row);
       if (moved) events.publish(moved);
-      writeRequestRow(row);
+      logWriter.push('requestLog', requestLogParams(row));
       events.publish({
         type: 'request',
         time: row.startedAt / 1000,
@@ -405,6 +422,7 @@ export function buildServices(deps: ServiceDeps): Services {
       if (unsaved > 0) log.error(lost, { accounts: unsaved });
       poolHistory.stop();
       queue.stop();
+      await logWriter.stop();
       await upstreams.close();
     },
   };

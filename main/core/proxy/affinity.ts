@@ -1,5 +1,5 @@
 import { hash } from 'node:crypto';
-import { batchedWrites, type Store, type WriteQueue } from '../store';
+import type { Store, WriteQueue } from '../store';
 
 /** Mappings expire this long after their last use (BALANCER.md §6.1). */
 export const STICKY_TTL_S = 1800;
@@ -21,17 +21,14 @@ export function hashStickyKey(key: string): string {
 export class Affinity {
   private readonly sticky = new Map<string, { accountId: string; updatedAt: number }>();
   private readonly owners = new Map<string, { accountId: string; at: number }>();
-  /** Every answer records its owner: batched, as the request log is. */
-  private readonly writeOwner: (owner: { responseId: string; accountId: string; at: number }) => void;
 
+  /** @param writeOwner stores a response's owner behind (every answer has one: the request log's writer does it). */
   constructor(
     private readonly store: Store,
     private readonly queue: WriteQueue,
     private readonly now: () => number,
+    private readonly writeOwner: (owner: { responseId: string; accountId: string; at: number }) => void,
   ) {
-    this.writeOwner = batchedWrites(queue, (s, owners) => {
-      for (const o of owners) s.responseOwners.record(o.responseId, o.accountId, o.at);
-    });
     // Live mappings survive a restart; they are few (a TTL of 30 minutes) and loaded once, so a lookup on the
     // request path never touches the database.
     for (const row of store.sticky.listSince(now() - STICKY_TTL_S)) {

@@ -3,13 +3,7 @@ export { DATABASE_FILE_NAME, openStore, type OpenStoreOptions, type Store } from
 export { StoreError, type StoreErrorCode } from './errors';
 export { MIGRATIONS, type Migration } from './migrations';
 export { BACKUPS_TO_KEEP, migrationChecksum } from './migrate';
-export {
-  batchedWrites,
-  createWriteQueue,
-  type QueuedWrite,
-  type WriteQueue,
-  type WriteQueueOptions,
-} from './write-queue';
+export { createWriteQueue, type QueuedWrite, type WriteQueue, type WriteQueueOptions } from './write-queue';
 export { newAccountId, userKeyFor, type AccountsRepository } from './accounts-repository';
 export type { QuotaRepository } from './quota-repository';
 export type { PoolQuotaRepository, PoolRollupMeta } from './pool-quota-repository';

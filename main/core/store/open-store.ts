@@ -57,6 +57,11 @@ export interface Store {
    * synchronous: better-sqlite3 transactions cannot span an await.
    */
   transaction<T>(fn: () => T): T;
+  /**
+   * Runs one statement a repository wrote, prepared once: how the request log writer's batches are written on this
+   * thread when its own thread cannot (store/log-writer.ts).
+   */
+  runStatement(sql: string, params: unknown): void;
   /** Checkpoints the WAL and closes the file. Queued writes are not flushed here; flush the queue first. */
   close(): void;
 }
@@ -89,6 +94,7 @@ export function openStore(options: OpenStoreOptions): Store {
   }
 
   let closed = false;
+  const prepared = new Map<string, Database.Statement>();
   return {
     path: options.path,
     schemaVersion,
@@ -104,6 +110,11 @@ export function openStore(options: OpenStoreOptions): Store {
     familyBlocks: new FamilyBlocksRepository(db),
     insight: new InsightRepository(db),
     transaction: <T>(fn: () => T): T => db.transaction(fn)(),
+    runStatement(sql: string, params: unknown): void {
+      let stmt = prepared.get(sql);
+      if (stmt === undefined) prepared.set(sql, (stmt = db.prepare(sql)));
+      stmt.run(params);
+    },
     close(): void {
       if (closed) return;
       closed = true;

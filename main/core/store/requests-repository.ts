@@ -52,6 +52,39 @@ function toEntry(row: RequestRow): RequestLogEntry {
 
 const int = (n: number | null): number | null => (n === null ? null : Math.round(n));
 
+/** Inserts one request log row; its parameters are {@link requestLogParams}. The log writer thread runs it too. */
+export const REQUEST_LOG_INSERT_SQL = `INSERT INTO request_log (started_at, account_id, route, model, status,
+  latency_ms, ttfb_ms, input_tokens, output_tokens, cached_tokens, reasoning_tokens, error_code, reason, attempts,
+  stream, response_id, conversation, affinity, transport)
+  VALUES (@startedAt, @accountId, @route, @model, @status, @latencyMs, @ttfbMs, @inputTokens, @outputTokens,
+  @cachedTokens, @reasoningTokens, @errorCode, @reason, @attempts, @stream, @responseId, @conversation, @affinity,
+  @transport)`;
+
+/** The named parameters of {@link REQUEST_LOG_INSERT_SQL} for a row: whole numbers, SQLite's booleans. */
+export function requestLogParams(row: RequestLogInput): Record<string, string | number | null> {
+  return {
+    startedAt: Math.round(row.startedAt),
+    accountId: row.accountId,
+    route: row.route,
+    model: row.model,
+    status: int(row.status),
+    latencyMs: int(row.latencyMs),
+    ttfbMs: int(row.ttfbMs),
+    inputTokens: int(row.inputTokens),
+    outputTokens: int(row.outputTokens),
+    cachedTokens: int(row.cachedTokens),
+    reasoningTokens: int(row.reasoningTokens),
+    errorCode: row.errorCode,
+    reason: row.reason,
+    attempts: Math.round(row.attempts),
+    stream: row.stream ? 1 : 0,
+    responseId: row.responseId ?? null,
+    conversation: row.conversation ?? null,
+    affinity: row.affinity ?? null,
+    transport: row.transport ?? 'http',
+  };
+}
+
 /** Filters of the request log; all that are set must match. Times are epoch ms, `[fromMs, toMs)`. */
 export interface RequestLogFilter {
   accountId?: string;
@@ -87,37 +120,13 @@ export class RequestsRepository {
   private readonly filtered = new Map<string, Database.Statement>();
 
   constructor(private readonly db: Database.Database) {
-    this.insertStmt =
-      db.prepare(`INSERT INTO request_log (started_at, account_id, route, model, status, latency_ms,
-      ttfb_ms, input_tokens, output_tokens, cached_tokens, reasoning_tokens, error_code, reason, attempts, stream,
-      response_id, conversation, affinity, transport)
-      VALUES (@startedAt, @accountId, @route, @model, @status, @latencyMs, @ttfbMs, @inputTokens, @outputTokens,
-      @cachedTokens, @reasoningTokens, @errorCode, @reason, @attempts, @stream, @responseId, @conversation,
-      @affinity, @transport)`);
+    this.insertStmt = db.prepare(REQUEST_LOG_INSERT_SQL);
   }
 
   /** Inserts rows in one transaction. */
   insertMany(rows: readonly RequestLogInput[]): void {
     this.db.transaction(() => {
-      for (const row of rows) {
-        this.insertStmt.run({
-          ...row,
-          startedAt: Math.round(row.startedAt),
-          status: int(row.status),
-          latencyMs: int(row.latencyMs),
-          ttfbMs: int(row.ttfbMs),
-          inputTokens: int(row.inputTokens),
-          outputTokens: int(row.outputTokens),
-          cachedTokens: int(row.cachedTokens),
-          reasoningTokens: int(row.reasoningTokens),
-          attempts: Math.round(row.attempts),
-          stream: row.stream ? 1 : 0,
-          responseId: row.responseId ?? null,
-          conversation: row.conversation ?? null,
-          affinity: row.affinity ?? null,
-          transport: row.transport ?? 'http',
-        });
-      }
+      for (const row of rows) this.insertStmt.run(requestLogParams(row));
     })();
   }
 

@@ -1,5 +1,10 @@
 import type Database from 'better-sqlite3';
 
+/** Records a response's owner: `[responseId, accountId, createdAt]` (epoch s). The log writer thread runs it too. */
+export const RESPONSE_OWNER_RECORD_SQL = `INSERT INTO response_owners (response_id, account_id, created_at)
+  VALUES (?, ?, ?)
+  ON CONFLICT (response_id) DO UPDATE SET account_id = excluded.account_id, created_at = excluded.created_at`;
+
 /** The `response_owners` table: which account produced a response id, for `previous_response_id` continuity. */
 export class ResponseOwnersRepository {
   private readonly recordStmt: Database.Statement<[string, string, number]>;
@@ -9,10 +14,7 @@ export class ResponseOwnersRepository {
     private readonly db: Database.Database,
     private readonly now: () => number,
   ) {
-    this.recordStmt = db.prepare(
-      `INSERT INTO response_owners (response_id, account_id, created_at) VALUES (?, ?, ?)
-       ON CONFLICT (response_id) DO UPDATE SET account_id = excluded.account_id, created_at = excluded.created_at`,
-    );
+    this.recordStmt = db.prepare(RESPONSE_OWNER_RECORD_SQL);
     this.ownerStmt = db.prepare('SELECT account_id FROM response_owners WHERE response_id = ?');
   }
 

@@ -112,23 +112,3 @@ export function createWriteQueue(store: Store, options: WriteQueueOptions = {}):
     },
   };
 }
-
-/**
- * Small writes the request path makes often (request-log rows, response owners), written behind: one queued
- * write takes every item given until its batch runs, one statement each rather than a savepoint each.
- */
-export function batchedWrites<T>(
-  queue: WriteQueue,
-  write: (store: Store, items: T[]) => void,
-): (item: T) => void {
-  let pending: T[] = [];
-  return (item) => {
-    if (pending.length === 0)
-      queue.push((s) => {
-        const items = pending;
-        pending = [];
-        write(s, items);
-      });
-    pending.push(item);
-  };
-}
