@@ -121,49 +121,51 @@ export class AccountsRepository {
     assertSealed(login.sealedTokens);
     const userKey = userKeyFor(login);
     const t = Math.floor(this.now());
-    return this.db.transaction(() => {
-      const existing = this.byIdentity.get(login.chatgptAccountId, userKey);
-      if (existing) {
-        this.db
-          .prepare(
-            `UPDATE accounts SET sealed_tokens = @sealed, access_expires_at = @exp, last_refresh_at = @refreshed,
+    return this.db
+      .transaction(() => {
+        const existing = this.byIdentity.get(login.chatgptAccountId, userKey);
+        if (existing) {
+          this.db
+            .prepare(
+              `UPDATE accounts SET sealed_tokens = @sealed, access_expires_at = @exp, last_refresh_at = @refreshed,
                plan_type = coalesce(@plan, plan_type), email = coalesce(@email, email), updated_at = @t,
                status = CASE WHEN status = 'reauth_required' THEN 'active' ELSE status END,
                status_reason = CASE WHEN status = 'reauth_required' THEN NULL ELSE status_reason END
              WHERE id = @id`,
+            )
+            .run({
+              id: existing.id,
+              sealed: login.sealedTokens,
+              exp: login.accessExpiresAt,
+              refreshed: login.lastRefreshAt,
+              plan: login.planType ?? null,
+              email: login.email ?? null,
+              t,
+            });
+          return { account: toRecord(this.byId.get(existing.id) as AccountRow), created: false };
+        }
+        const id = newAccountId();
+        this.db
+          .prepare(
+            `INSERT INTO accounts (id, chatgpt_account_id, user_key, email, plan_type, label, sealed_tokens,
+             access_expires_at, last_refresh_at, created_at, updated_at)
+           VALUES (@id, @workspace, @userKey, @email, @plan, @label, @sealed, @exp, @refreshed, @t, @t)`,
           )
           .run({
-            id: existing.id,
+            id,
+            workspace: login.chatgptAccountId,
+            userKey,
+            email: login.email ?? null,
+            plan: login.planType ?? null,
+            label: login.label ?? null,
             sealed: login.sealedTokens,
             exp: login.accessExpiresAt,
             refreshed: login.lastRefreshAt,
-            plan: login.planType ?? null,
-            email: login.email ?? null,
             t,
           });
-        return { account: toRecord(this.byId.get(existing.id) as AccountRow), created: false };
-      }
-      const id = newAccountId();
-      this.db
-        .prepare(
-          `INSERT INTO accounts (id, chatgpt_account_id, user_key, email, plan_type, label, sealed_tokens,
-             access_expires_at, last_refresh_at, created_at, updated_at)
-           VALUES (@id, @workspace, @userKey, @email, @plan, @label, @sealed, @exp, @refreshed, @t, @t)`,
-        )
-        .run({
-          id,
-          workspace: login.chatgptAccountId,
-          userKey,
-          email: login.email ?? null,
-          plan: login.planType ?? null,
-          label: login.label ?? null,
-          sealed: login.sealedTokens,
-          exp: login.accessExpiresAt,
-          refreshed: login.lastRefreshAt,
-          t,
-        });
-      return { account: toRecord(this.byId.get(id) as AccountRow), created: true };
-    })();
+        return { account: toRecord(this.byId.get(id) as AccountRow), created: true };
+      })
+      .immediate();
   }
 
   /**
@@ -204,14 +206,16 @@ export class AccountsRepository {
       sets.push(`${column} = @${key}`);
       params[key] = update[key];
     }
-    return this.db.transaction(() => {
-      const changed =
-        this.db.prepare(`UPDATE accounts SET ${sets.join(', ')} WHERE id = @id`).run(params).changes > 0;
-      if (changed && DROPS_STICKY.has(update.status)) {
-        this.db.prepare('DELETE FROM sticky_mappings WHERE account_id = ?').run(id);
-      }
-      return changed;
-    })();
+    return this.db
+      .transaction(() => {
+        const changed =
+          this.db.prepare(`UPDATE accounts SET ${sets.join(', ')} WHERE id = @id`).run(params).changes > 0;
+        if (changed && DROPS_STICKY.has(update.status)) {
+          this.db.prepare('DELETE FROM sticky_mappings WHERE account_id = ?').run(id);
+        }
+        return changed;
+      })
+      .immediate();
   }
 
   /**
@@ -256,29 +260,31 @@ export class AccountsRepository {
     >,
   ): boolean {
     const t = Math.floor(this.now());
-    return this.db.transaction(() => {
-      const changed =
-        this.db
-          .prepare(
-            `UPDATE accounts SET email = coalesce(@email, email), plan_type = coalesce(@planType, plan_type),
+    return this.db
+      .transaction(() => {
+        const changed =
+          this.db
+            .prepare(
+              `UPDATE accounts SET email = coalesce(@email, email), plan_type = coalesce(@planType, plan_type),
                label = @label, routing_policy = @routingPolicy, cap_short_percent = @capShortPercent,
                cap_long_percent = @capLongPercent, priority = @priority, updated_at = @t WHERE id = @id`,
-          )
-          .run({ ...fields, id, t }).changes > 0;
-      if (!changed || !login) return changed;
-      assertSealed(login.sealedTokens);
-      this.db
-        .prepare(
-          `UPDATE accounts SET sealed_tokens = @sealedTokens, access_expires_at = @accessExpiresAt,
+            )
+            .run({ ...fields, id, t }).changes > 0;
+        if (!changed || !login) return changed;
+        assertSealed(login.sealedTokens);
+        this.db
+          .prepare(
+            `UPDATE accounts SET sealed_tokens = @sealedTokens, access_expires_at = @accessExpiresAt,
              last_refresh_at = @lastRefreshAt, status = @status, status_reason = @statusReason,
              rate_limit_kind = @rateLimitKind, reset_at = @resetAt, blocked_at = @blockedAt WHERE id = @id`,
-        )
-        .run({ ...login, id });
-      if (DROPS_STICKY.has(login.status)) {
-        this.db.prepare('DELETE FROM sticky_mappings WHERE account_id = ?').run(id);
-      }
-      return true;
-    })();
+          )
+          .run({ ...login, id });
+        if (DROPS_STICKY.has(login.status)) {
+          this.db.prepare('DELETE FROM sticky_mappings WHERE account_id = ?').run(id);
+        }
+        return true;
+      })
+      .immediate();
   }
 
   setRoutingPolicy(id: string, policy: RoutingPolicy): boolean {

@@ -216,9 +216,11 @@ export class InsightRepository {
 
   /** Replaces the whole price table in one transaction. */
   replacePrices(prices: readonly PriceRow[], updatedAt: number): void {
-    this.db.transaction(() => {
-      this.db.prepare('DELETE FROM model_prices').run();
-      for (const p of prices) this.insertPrice.run({ ...p, updatedAt });
-    })();
+    this.db
+      .transaction(() => {
+        this.db.prepare('DELETE FROM model_prices').run();
+        for (const p of prices) this.insertPrice.run({ ...p, updatedAt });
+      })
+      .immediate();
   }
 }

@@ -68,7 +68,7 @@ port.on('message', (/** @type {{ seq: number, writes: [string, unknown][] } | { 
           failures.push(failure(err));
         }
       }
-    })();
+    }).immediate(); // the write lock first, as on the main connection (store/open-store.ts)
   } catch (err) {
     committed = false; // the commit itself failed (disk full): the batch is lost
     failures.push(failure(err));

@@ -109,7 +109,10 @@ export function openStore(options: OpenStoreOptions): Store {
     registry: new RegistryRepository(db),
     familyBlocks: new FamilyBlocksRepository(db),
     insight: new InsightRepository(db),
-    transaction: <T>(fn: () => T): T => db.transaction(fn)(),
+    // IMMEDIATE: a write transaction takes the write lock before its first read. The request log's writer thread
+    // is a second connection, and a deferred transaction that read first and then wanted to write after that thread
+    // committed would fail at once with SQLITE_BUSY instead of waiting its turn (busy_timeout).
+    transaction: <T>(fn: () => T): T => db.transaction(fn).immediate(),
     runStatement(sql: string, params: unknown): void {
       let stmt = prepared.get(sql);
       if (stmt === undefined) prepared.set(sql, (stmt = db.prepare(sql)));

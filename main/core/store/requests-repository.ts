@@ -52,37 +52,38 @@ function toEntry(row: RequestRow): RequestLogEntry {
 
 const int = (n: number | null): number | null => (n === null ? null : Math.round(n));
 
-/** Inserts one request log row; its parameters are {@link requestLogParams}. The log writer thread runs it too. */
+/**
+ * Inserts one request log row; its parameters are {@link requestLogParams}. The log writer thread runs it too, so
+ * they are positional: an array crosses to the thread at a fraction of the cost of an object with named fields.
+ */
 export const REQUEST_LOG_INSERT_SQL = `INSERT INTO request_log (started_at, account_id, route, model, status,
   latency_ms, ttfb_ms, input_tokens, output_tokens, cached_tokens, reasoning_tokens, error_code, reason, attempts,
   stream, response_id, conversation, affinity, transport)
-  VALUES (@startedAt, @accountId, @route, @model, @status, @latencyMs, @ttfbMs, @inputTokens, @outputTokens,
-  @cachedTokens, @reasoningTokens, @errorCode, @reason, @attempts, @stream, @responseId, @conversation, @affinity,
-  @transport)`;
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
-/** The named parameters of {@link REQUEST_LOG_INSERT_SQL} for a row: whole numbers, SQLite's booleans. */
-export function requestLogParams(row: RequestLogInput): Record<string, string | number | null> {
-  return {
-    startedAt: Math.round(row.startedAt),
-    accountId: row.accountId,
-    route: row.route,
-    model: row.model,
-    status: int(row.status),
-    latencyMs: int(row.latencyMs),
-    ttfbMs: int(row.ttfbMs),
-    inputTokens: int(row.inputTokens),
-    outputTokens: int(row.outputTokens),
-    cachedTokens: int(row.cachedTokens),
-    reasoningTokens: int(row.reasoningTokens),
-    errorCode: row.errorCode,
-    reason: row.reason,
-    attempts: Math.round(row.attempts),
-    stream: row.stream ? 1 : 0,
-    responseId: row.responseId ?? null,
-    conversation: row.conversation ?? null,
-    affinity: row.affinity ?? null,
-    transport: row.transport ?? 'http',
-  };
+/** The parameters of {@link REQUEST_LOG_INSERT_SQL} for a row, in column order: whole numbers, SQLite's booleans. */
+export function requestLogParams(row: RequestLogInput): (string | number | null)[] {
+  return [
+    Math.round(row.startedAt),
+    row.accountId,
+    row.route,
+    row.model,
+    int(row.status),
+    int(row.latencyMs),
+    int(row.ttfbMs),
+    int(row.inputTokens),
+    int(row.outputTokens),
+    int(row.cachedTokens),
+    int(row.reasoningTokens),
+    row.errorCode,
+    row.reason,
+    Math.round(row.attempts),
+    row.stream ? 1 : 0,
+    row.responseId ?? null,
+    row.conversation ?? null,
+    row.affinity ?? null,
+    row.transport ?? 'http',
+  ];
 }
 
 /** Filters of the request log; all that are set must match. Times are epoch ms, `[fromMs, toMs)`. */
@@ -125,9 +126,11 @@ export class RequestsRepository {
 
   /** Inserts rows in one transaction. */
   insertMany(rows: readonly RequestLogInput[]): void {
-    this.db.transaction(() => {
-      for (const row of rows) this.insertStmt.run(requestLogParams(row));
-    })();
+    this.db
+      .transaction(() => {
+        for (const row of rows) this.insertStmt.run(requestLogParams(row));
+      })
+      .immediate();
   }
 
   /** Every entry, oldest first (for a backup). */
@@ -225,14 +228,16 @@ export class RequestsRepository {
    * the views never count requests the log no longer has. Returns request rows deleted.
    */
   prune(olderThanMs: number): number {
-    return this.db.transaction(() => {
-      const hour = Math.floor(olderThanMs / 3_600_000) * 3600;
-      this.statement('DELETE FROM usage_hourly WHERE hour < ?').run(hour);
-      this.statement('DELETE FROM ttfb_hourly WHERE hour < ?').run(hour);
-      this.statement('DELETE FROM conversation_hops WHERE at < ?').run(olderThanMs);
-      this.statement('DELETE FROM conversations WHERE last_at < ?').run(olderThanMs);
-      return this.statement('DELETE FROM request_log WHERE started_at < ?').run(olderThanMs).changes;
-    })();
+    return this.db
+      .transaction(() => {
+        const hour = Math.floor(olderThanMs / 3_600_000) * 3600;
+        this.statement('DELETE FROM usage_hourly WHERE hour < ?').run(hour);
+        this.statement('DELETE FROM ttfb_hourly WHERE hour < ?').run(hour);
+        this.statement('DELETE FROM conversation_hops WHERE at < ?').run(olderThanMs);
+        this.statement('DELETE FROM conversations WHERE last_at < ?').run(olderThanMs);
+        return this.statement('DELETE FROM request_log WHERE started_at < ?').run(olderThanMs).changes;
+      })
+      .immediate();
   }
 
   /** How many requests started at or after `sinceMs` (epoch ms). */

@@ -39,8 +39,10 @@ export class SettingsRepository {
 
   /** Stores several settings in one transaction: all or none. */
   setMany(values: Record<string, unknown>): void {
-    this.db.transaction(() => {
-      for (const [key, value] of Object.entries(values)) this.set(key, value);
-    })();
+    this.db
+      .transaction(() => {
+        for (const [key, value] of Object.entries(values)) this.set(key, value);
+      })
+      .immediate();
   }
 }
