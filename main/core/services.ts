@@ -135,7 +135,7 @@ export function buildServices(deps: ServiceDeps): Services {
   const events = new EventBus();
   const conversations = new ConversationTracker();
   // Follows the pool through the two hooks below and reads it back (once it is built) for members and plans.
-  const poolHistory = new PoolQuotaChart({ store, queue, pool: () => pool, now });
+  const poolHistory = new PoolQuotaChart({ store, queue: writeQueue, pool: () => pool, now });
   const pool = new PoolState({
     store,
     queue,

@@ -19,16 +19,15 @@ import { HttpError } from '../http/http-error';
 import type { PoolState } from '../pool/pool-state';
 import type { Store } from '../store';
 import type { PoolQuotaChart } from '../usage/pool-quota-chart';
-import { downsampleMax, familyDisplayLabel, samplePoint, windowAsOf } from '../usage/quota-history';
+import {
+  MAX_ROWS_PER_SERIES,
+  downsampleMax,
+  familyDisplayLabel,
+  samplePoint,
+  windowAsOf,
+} from '../usage/quota-history';
 import { adminOnly } from './admin-routes';
 import type { GuardOptions } from './guard';
-
-/**
- * Rows read per account and family at most. The poller alone stores one sample a minute (43,200 in the 30 days
- * kept); busy accounts add one per response. Past this the oldest part of the range is left out, and the
- * response's `firstSampleAt` says where the data really starts.
- */
-const MAX_ROWS_PER_SERIES = 100_000;
 
 /** What the quota history routes need. */
 export interface QuotaHistoryRoutesContext {

@@ -11,14 +11,17 @@ import type { PoolState } from '../pool/pool-state';
 import type { Store, WriteQueue } from '../store';
 import { countsInPool } from './pooled-usage';
 import { PoolQuotaRollup, type RollupMember } from './pool-rollup';
-import { poolPointsFromMinutes, poolQuotaSeries, type PoolSeries } from './quota-history';
-
-/** Rows read per account for the computation from samples; see the account chart's bound. */
-const MAX_ROWS_PER_SERIES = 100_000;
+import {
+  MAX_ROWS_PER_SERIES,
+  poolPointsFromMinutes,
+  poolQuotaSeries,
+  type PoolSeries,
+} from './quota-history';
 
 /** What {@link PoolQuotaChart} needs. */
 export interface PoolQuotaChartDeps {
   store: Store;
+  /** The write-behind queue its minutes go through (not the request log's writer: a read flushes it). */
   queue: WriteQueue;
   /** The pool (a getter: the pool's own hooks lead here, so it is built after this). */
   pool: () => PoolState;

@@ -13,6 +13,13 @@ import type { GatedModelEntry } from '../balancer/registry';
 import { countsInPool } from './pooled-usage';
 import { WeightedSums } from './weighted-sums';
 
+/**
+ * Rows read per account and family at most. The poller alone stores one sample a minute (43,200 in the 30 days
+ * kept); busy accounts add one per response. Past this the oldest part of the range is left out, and the
+ * response's `firstSampleAt` says where the data really starts.
+ */
+export const MAX_ROWS_PER_SERIES = 100_000;
+
 /** A closed time range in epoch seconds. */
 export interface TimeRange {
   since: number;
