@@ -168,6 +168,16 @@ describe('GET /api/pool/quota-history', () => {
       expect(restarted.services.poolHistory.read(5, 300).fromRollup).toBe(true);
       const res = await restarted.admin('/api/pool/quota-history?hours=5');
       expect(poolQuotaHistorySchema.parse(await res.json()).points).toEqual(expected);
+
+      // Pausing an account changes who the chart counts, over its whole range: computed afresh, Pro alone.
+      expect((await restarted.admin(`/api/accounts/${p.ids[1]}/pause`, { method: 'POST' })).status).toBe(200);
+      expect(restarted.services.poolHistory.read(5, 300).fromRollup).toBe(false);
+      const proOnly = await restarted.admin('/api/pool/quota-history?hours=5');
+      expect(poolQuotaHistorySchema.parse(await proOnly.json()).points).toEqual([
+        { t: t0 + H, primary: 30, secondary: 8 },
+        { t: t0 + 5 * H, primary: 0, secondary: 8 },
+        { t: t0 + 6 * H, primary: 0, secondary: 8 },
+      ]);
     } finally {
       await restarted.stop();
     }
