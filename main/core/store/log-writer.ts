@@ -102,7 +102,8 @@ export function startLogWriter(options: LogWriterOptions): LogWriter {
       for (const err of errors) options.onError(err);
       options.onCommit();
     } else {
-      options.onError(new Error(`Could not commit ${r.count} queued writes`, { cause: errors.at(-1) }));
+      // The first failure is what sank the batch (SQLITE_FULL), later ones its echo ("no transaction is active").
+      options.onError(new Error(`Could not commit ${r.count} queued writes`, { cause: errors[0] }));
     }
   }
 
