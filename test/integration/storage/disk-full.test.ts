@@ -126,6 +126,32 @@ describe.skipIf(skipReason !== null)(`a full disk (${skipReason ?? 'tmpfs'})`, (
     expect((await account(core, id)).status).toBe('active');
   });
 
+  it('shows a full disk met only by the request log writer, and clears it once the disk takes writes again', async () => {
+    core = await startCoreOn(join(fs!.dir, 'log-writer'), sim, {
+      accountsTuning: { ...TEST_TUNING, storageRetryMs: 50 },
+    });
+    core.services.accounts.importAuthJson(
+      sim.addAccount({ email: 'log@example.com', costPerRequest: { primary: 0, secondary: 0 } }).authJson(),
+    );
+    // The first answer stores the account's quota; the next ones only log (their quota is unchanged).
+    await (await codex(core)).text();
+    core.services.queue.flush();
+
+    fs!.fill();
+    const answered = await codex(core);
+    expect(answered.status).toBe(200);
+    await answered.text();
+    const health = async () => healthSchema.parse(await (await core!.fetch('/api/health')).json());
+    const full = await waitFor(async () => {
+      const h = await health();
+      return h.problems.some((p) => p.code === 'disk_full') ? h : undefined;
+    }, 'the writer thread to report the full disk');
+    expect(full.ok).toBe(false);
+
+    fs!.free();
+    await waitFor(async () => ((await health()).ok ? true : undefined), 'health to recover');
+  });
+
   it('serve still stops cleanly on SIGTERM (exit 0) after writes were refused', async () => {
     const env = {
       CODEX_POOL_UPSTREAM_BASE_URL: sim.upstreamBaseUrl,
