@@ -73,6 +73,7 @@ export class QuotaRepository {
   private readonly recentStmt: Database.Statement;
   private readonly latestBeforeStmt: Database.Statement;
   private readonly pruneStmt: Database.Statement;
+  private readonly pageStmt: Database.Statement;
 
   constructor(db: Database.Database) {
     this.insertStmt = db.prepare(`INSERT INTO quota_samples (${COLUMNS}) VALUES (
@@ -102,6 +103,26 @@ export class QuotaRepository {
        ORDER BY recorded_at DESC, id DESC LIMIT 1`,
     );
     this.pruneStmt = db.prepare('DELETE FROM quota_samples WHERE recorded_at < ?');
+    this.pageStmt = db
+      .prepare(
+        `SELECT id, account_id, ${CHART_COLUMNS} FROM quota_samples
+         WHERE family = ? AND recorded_at < ? AND (recorded_at, id) > (?, ?) ORDER BY recorded_at, id LIMIT ?`,
+      )
+      .raw(true);
+  }
+
+  /**
+   * One page of every account's samples of one family recorded before `before`, in time order (then as stored),
+   * windows only, after the cursor `(at, id)` of the previous page: a replay of the whole history in short reads.
+   */
+  page(
+    family: string,
+    before: number,
+    after: { at: number; id: number },
+    limit: number,
+  ): { id: number; accountId: string; sample: UsageSample }[] {
+    const rows = this.pageStmt.all(family, before, after.at, after.id, limit) as [number, string, ...ChartRow][];
+    return rows.map(([id, accountId, ...row]) => ({ id, accountId, sample: chartSample(family, row) }));
   }
 
   /** Records one sample; the latest-per-family view follows unless the sample is older than the one it has. */

@@ -1,9 +1,9 @@
 /**
  * The pool's quota chart (`GET /api/pool/quota-history`), kept as samples are stored: a {@link PoolQuotaRollup}
  * fed by the pool, its minutes written behind to `pool_quota_minutes`, read back for a range in one indexed query.
- * The chart counts the accounts in the pool now, at their plans now; when those change the stored series no
- * longer applies, so it starts afresh and ranges reaching back before that are computed from the samples, the slow
- * way, until the new series covers them.
+ * The chart counts the accounts in the pool now, at their plans now; when those change (or at the first start) the
+ * stored series no longer applies, so it is rebuilt by replaying the stored samples in the background, a page per
+ * turn of the event loop; until that is done a read computes from the samples, the slow way.
  */
 import { createHash } from 'node:crypto';
 import { STANDARD_FAMILY, type UsageSample } from '../../../shared/domain';
@@ -15,8 +15,12 @@ import {
   MAX_ROWS_PER_SERIES,
   poolPointsFromMinutes,
   poolQuotaSeries,
+  type PoolMinute,
   type PoolSeries,
 } from './quota-history';
+
+/** Samples replayed per turn of the event loop when the rollup is rebuilt (a few ms each). */
+const REPLAY_PAGE = 1_000;
 
 /** What {@link PoolQuotaChart} needs. */
 export interface PoolQuotaChartDeps {
@@ -53,11 +57,19 @@ export class PoolQuotaChart {
   private readonly latest = new Map<string, UsageSample>();
   /** The plan each member was counted with; a member is in the pool and has a sample. */
   private members = new Map<string, string | null>();
-  private validFrom = 0;
+  /** Ranges starting after this are served from the rollup (Infinity while it is rebuilt). */
+  private validFrom = Infinity;
+  /** The minute of the latest change, written once the next minute begins (or before a read, or at stop). */
+  private unsaved: PoolMinute | null = null;
+  /** The replay under way: samples stored before `until` are read back; newer ones wait in `live`. */
+  private replay: { until: number; after: { at: number; id: number }; live: [string, UsageSample][] } | null =
+    null;
 
   constructor(private readonly deps: PoolQuotaChartDeps) {
-    // One queued write per change, in order with the restarts (a batch could hold minutes from both sides of one).
-    this.rollup = new PoolQuotaRollup((minute) => deps.queue.push((s) => s.poolQuota.put(minute)));
+    this.rollup = new PoolQuotaRollup((minute) => {
+      if (this.unsaved && this.unsaved.minute !== minute.minute) this.saveMinute();
+      this.unsaved = minute;
+    });
   }
 
   /** Start-up: carries on with the stored series when it was computed for the pool as it is now. */
@@ -75,6 +87,7 @@ export class PoolQuotaChart {
       this.validFrom = meta.validFrom;
       this.rollup.start(this.memberList(), newest?.lastAt ?? now(), newest ?? null);
     } else {
+      // Computed for other members, left half-replayed, or never built (a new or upgraded database).
       this.restart(members, now());
     }
   }
@@ -89,13 +102,14 @@ export class PoolQuotaChart {
     if (want !== undefined && have === undefined && first) {
       // A first sample is not a change of members: before it the account had nothing to count.
       this.members.set(id, want);
-      const meta = { validFrom: this.validFrom, members: signature(this.members) };
-      this.deps.queue.push((s) => s.poolQuota.setMeta(meta));
+      if (this.replay === null) this.saveMeta();
     } else if (want !== have) {
-      this.restart(this.currentMembers(), this.deps.now()); // from the latest samples, this one included
+      this.restart(this.currentMembers(), this.deps.now()); // replays the samples, this one included
       return;
     }
-    if (want !== undefined) this.rollup.sample(id, want, stored);
+    if (want === undefined) return;
+    if (this.replay) this.replay.live.push([id, stored]);
+    else this.rollup.sample(id, want, stored);
   }
 
   /** The account's status, plan or existence may have changed: a change of the pool's members restarts the series. */
@@ -106,9 +120,11 @@ export class PoolQuotaChart {
     }
   }
 
-  /** Shutdown: hands on the change still held (samples of this second could have followed it). */
+  /** Shutdown: writes the change still held (samples of this second could have followed it). */
   stop(): void {
+    if (this.replay) return; // the stored series is marked unfinished: the next start replays again
     this.rollup.advance(this.deps.now() + 1);
+    this.saveMinute();
   }
 
   /** The pool's series over the last `hours`, from a whole minute to now. */
@@ -118,10 +134,11 @@ export class PoolQuotaChart {
     const range = { since, until: now };
     const members = this.currentMembers();
     if (!sameMembers(members, this.members)) this.restart(members, now);
-    const value = this.rollup.valueAt(now);
     if (since <= this.validFrom) {
       return { since, fromRollup: false, ...poolQuotaSeries(this.samplesOfRange(since), range, maxPoints) };
     }
+    const value = this.rollup.valueAt(now);
+    this.saveMinute();
     this.deps.queue.flush(); // the minutes of the last moments are in the queue
     const { poolQuota } = this.deps.store;
     const minutes = poolQuota.range(since, now);
@@ -160,12 +177,51 @@ export class PoolQuotaChart {
     return [...this.members].map(([id, plan]) => ({ id, plan, sample: this.latest.get(id)! }));
   }
 
+  /**
+   * Starts the series afresh for these members: drops the stored one and replays every stored sample (the store
+   * keeps 30 days) through an empty rollup, a page per turn, before taking live samples again.
+   */
   private restart(members: Map<string, string | null>, at: number): void {
     this.members = members;
-    this.validFrom = at;
-    const meta = { validFrom: at, members: signature(members) };
-    this.deps.queue.push((s) => s.poolQuota.restart(meta));
-    this.rollup.start(this.memberList(), at, null);
+    this.validFrom = Infinity;
+    this.unsaved = null;
+    // Marked unfinished until the replay ends, so a stop half-way replays again at the next start.
+    this.deps.queue.push((s) => s.poolQuota.restart({ validFrom: at, members: '' }));
+    this.deps.queue.flush(); // the samples stored so far are all on disk for the replay to read
+    this.rollup.start([], 0, null);
+    const replay = { until: at, after: { at: -1, id: 0 }, live: [] as [string, UsageSample][] };
+    this.replay = replay;
+    const step = (): void => {
+      if (this.replay !== replay) return; // restarted since
+      const page = this.deps.store.quota.page(STANDARD_FAMILY, replay.until, replay.after, REPLAY_PAGE);
+      for (const { id, accountId, sample } of page) {
+        const plan = this.members.get(accountId);
+        if (plan !== undefined) this.rollup.sample(accountId, plan, sample);
+        replay.after = { at: sample.recordedAt, id };
+      }
+      if (page.length === REPLAY_PAGE) {
+        setImmediate(step);
+        return;
+      }
+      this.replay = null;
+      for (const [id, sample] of replay.live) this.rollup.sample(id, this.members.get(id) ?? null, sample);
+      this.validFrom = -1; // every stored sample went in: any range can be read from the rollup
+      this.saveMinute();
+      this.saveMeta();
+    };
+    step();
+  }
+
+  private saveMinute(): void {
+    const minute = this.unsaved;
+    if (minute === null) return;
+    this.unsaved = null;
+    this.deps.queue.push((s) => s.poolQuota.put(minute));
+  }
+
+  private saveMeta(): void {
+    const meta = { validFrom: this.validFrom, members: signature(this.members) };
+    this.deps.queue.push((s) => s.poolQuota.setMeta(meta));
   }
 
   /** Every account's standard samples of the range, for the computation from samples. */

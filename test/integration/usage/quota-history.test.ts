@@ -169,9 +169,10 @@ describe('GET /api/pool/quota-history', () => {
       const res = await restarted.admin('/api/pool/quota-history?hours=5');
       expect(poolQuotaHistorySchema.parse(await res.json()).points).toEqual(expected);
 
-      // Pausing an account changes who the chart counts, over its whole range: computed afresh, Pro alone.
+      // Pausing an account changes who the chart counts, over its whole range: the rollup is replayed from the
+      // samples (six: done at once), Pro alone.
       expect((await restarted.admin(`/api/accounts/${p.ids[1]}/pause`, { method: 'POST' })).status).toBe(200);
-      expect(restarted.services.poolHistory.read(5, 300).fromRollup).toBe(false);
+      expect(restarted.services.poolHistory.read(5, 300).fromRollup).toBe(true);
       const proOnly = await restarted.admin('/api/pool/quota-history?hours=5');
       expect(poolQuotaHistorySchema.parse(await proOnly.json()).points).toEqual([
         { t: t0 + H, primary: 30, secondary: 8 },
@@ -181,6 +182,45 @@ describe('GET /api/pool/quota-history', () => {
     } finally {
       await restarted.stop();
     }
+  });
+
+  it('after a pause, replays the samples into a new rollup in the background, drawing the same chart', async () => {
+    const clock = testClock(Math.floor(Date.now() / 1000 / H) * H - 24 * H);
+    const t0 = clock.now();
+    pool = await startAccountsPool({
+      now: clock.now,
+      accounts: [
+        { email: 'a@example.com', planType: 'pro' },
+        { email: 'b@example.com', planType: 'plus' },
+        { email: 'c@example.com', planType: 'plus' },
+      ],
+    });
+    const p = pool;
+    // A day of samples every 100 s per account, as they arrive: 2,592 of them, three pages of the replay.
+    for (let t = t0; t < t0 + 24 * H; t += 100) {
+      clock.advance(t - clock.now());
+      p.ids.forEach((id, i) =>
+        p.core.services.pool.ingestSample(id, {
+          family: 'codex',
+          primary: { usedPercent: ((t / 100) * (i + 1)) % 100, windowMinutes: 300, resetAt: t + 3_000 },
+          secondary: { usedPercent: 20 + i, windowMinutes: 10_080, resetAt: t0 + 200 * H },
+          recordedAt: t,
+        }),
+      );
+    }
+    clock.advance(t0 + 24 * H - clock.now());
+    const chart = p.core.services.poolHistory;
+    expect(chart.read(24, 300).fromRollup).toBe(true);
+
+    expect((await p.admin(`/api/accounts/${p.ids[2]}/pause`, { method: 'POST' })).status).toBe(200);
+    // While the replay runs, a read computes from the samples; once it is done, the rollup draws the same chart.
+    const computed = chart.read(24, 300);
+    expect(computed).toMatchObject({ fromRollup: false, accounts: 2 });
+    await expect.poll(() => chart.read(1, 300).fromRollup).toBe(true);
+    const replayed = chart.read(24, 300);
+    expect(replayed.fromRollup).toBe(true);
+    expect(replayed.points).toEqual(computed.points);
+    expect(replayed.points.length).toBeGreaterThan(200);
   });
 
   it('is empty before any account has reported', async () => {
