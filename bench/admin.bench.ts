@@ -8,7 +8,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { Agent, request } from 'undici';
 import { resolveConfig } from '../main/core/config';
@@ -25,13 +25,20 @@ export interface AdminRouteFigures {
   bytes: number;
 }
 
+/** The pool chart's rebuild after a change of members: how long in all, and the longest the event loop waited. */
+export interface ReplayFigures {
+  samples: number;
+  totalMs: number;
+  longestStallMs: number;
+}
+
 /** Seconds between stored samples of one account over the day of history (an idle account's poll cadence). */
 const HISTORY_STEP_S = 600;
 
 /** Measures the admin reads with `accounts` accounts, each with a day of quota history. */
 export async function runAdminBench(
   options: { accounts?: number; runs?: number } = {},
-): Promise<AdminRouteFigures[]> {
+): Promise<{ routes: AdminRouteFigures[]; replay: ReplayFigures }> {
   const count = options.accounts ?? 1_000;
   const runs = options.runs ?? 20;
   const sim = await createSimulator({ maxRecordedRequests: 0 });
@@ -146,7 +153,25 @@ export async function runAdminBench(
         bytes,
       });
     }
-    return out;
+    // Pausing an account rebuilds the pool chart from every stored sample, in the background.
+    const stalls = monitorEventLoopDelay({ resolution: 1 });
+    const chart = core.services.poolHistory;
+    const replayStart = performance.now();
+    stalls.enable();
+    const pause = await request(`${core.url}/api/accounts/${ids[count - 1]}/pause`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer bench-admin-token-0123456789' },
+      dispatcher,
+    });
+    await pause.body.dump();
+    while (chart.replaying) await new Promise((r) => setImmediate(r));
+    stalls.disable();
+    const replay = {
+      samples: history.length,
+      totalMs: performance.now() - replayStart,
+      longestStallMs: stalls.max / 1e6,
+    };
+    return { routes: out, replay };
   } finally {
     await dispatcher.close();
     await core.stop();
@@ -155,13 +180,19 @@ export async function runAdminBench(
   }
 }
 
-export function printAdminBench(rows: readonly AdminRouteFigures[], accounts = 1_000): void {
+export function printAdminBench(
+  { routes: rows, replay }: { routes: readonly AdminRouteFigures[]; replay: ReplayFigures },
+  accounts = 1_000,
+): void {
   console.log(`Admin reads over HTTP, ${accounts} accounts, a day of quota history (ms, target < 10 median)`);
   for (const r of rows) {
     console.log(
       `  ${r.route.padEnd(52)} median ${r.medianMs.toFixed(2).padStart(7)}  p95 ${r.p95Ms.toFixed(2).padStart(7)}  ${(r.bytes / 1024).toFixed(0).padStart(6)} kB`,
     );
   }
+  console.log(
+    `  pool chart rebuilt after a pause (${replay.samples} samples, background): ${replay.totalMs.toFixed(0)} ms, event loop stalled at most ${replay.longestStallMs.toFixed(1)} ms`,
+  );
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

@@ -120,6 +120,11 @@ export class PoolQuotaChart {
     }
   }
 
+  /** Whether the rollup is being rebuilt from the samples (reads compute from them meanwhile). */
+  get replaying(): boolean {
+    return this.replay !== null;
+  }
+
   /** Shutdown: writes the change still held (samples of this second could have followed it). */
   stop(): void {
     if (this.replay) return; // the stored series is marked unfinished: the next start replays again
