@@ -121,7 +121,11 @@ export class QuotaRepository {
     after: { at: number; id: number },
     limit: number,
   ): { id: number; accountId: string; sample: UsageSample }[] {
-    const rows = this.pageStmt.all(family, before, after.at, after.id, limit) as [number, string, ...ChartRow][];
+    const rows = this.pageStmt.all(family, before, after.at, after.id, limit) as [
+      number,
+      string,
+      ...ChartRow,
+    ][];
     return rows.map(([id, accountId, ...row]) => ({ id, accountId, sample: chartSample(family, row) }));
   }
 
