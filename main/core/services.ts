@@ -135,7 +135,13 @@ export function buildServices(deps: ServiceDeps): Services {
   const events = new EventBus();
   const conversations = new ConversationTracker();
   // Follows the pool through the two hooks below and reads it back (once it is built) for members and plans.
-  const poolHistory = new PoolQuotaChart({ store, queue: writeQueue, pool: () => pool, now });
+  const poolHistory = new PoolQuotaChart({
+    store,
+    queue: writeQueue,
+    pool: () => pool,
+    now,
+    onError: (err) => log.error('the pool quota chart could not be rebuilt from the samples', { err }),
+  });
   const pool = new PoolState({
     store,
     queue,

@@ -30,6 +30,8 @@ export interface PoolQuotaChartDeps {
   /** The pool (a getter: the pool's own hooks lead here, so it is built after this). */
   pool: () => PoolState;
   now: () => number;
+  /** A rebuild that failed (reads then go on computing from the samples until the next start). */
+  onError: (err: unknown) => void;
 }
 
 /** The pool's series over a range and the range itself. */
@@ -127,7 +129,10 @@ export class PoolQuotaChart {
 
   /** Shutdown: writes the change still held (samples of this second could have followed it). */
   stop(): void {
-    if (this.replay) return; // the stored series is marked unfinished: the next start replays again
+    if (this.replay) {
+      this.replay = null; // stops it; the stored series is marked unfinished, so the next start replays again
+      return;
+    }
     this.rollup.advance(this.deps.now() + 1);
     this.saveMinute();
   }
@@ -197,8 +202,15 @@ export class PoolQuotaChart {
     const replay = { until: at, after: { at: -1, id: 0 }, live: [] as [string, UsageSample][] };
     this.replay = replay;
     const step = (): void => {
-      if (this.replay !== replay) return; // restarted since
-      const page = this.deps.store.quota.page(STANDARD_FAMILY, replay.until, replay.after, REPLAY_PAGE);
+      if (this.replay !== replay) return; // restarted or stopped since
+      let page: ReturnType<Store['quota']['page']>;
+      try {
+        page = this.deps.store.quota.page(STANDARD_FAMILY, replay.until, replay.after, REPLAY_PAGE);
+      } catch (err) {
+        this.replay = null;
+        this.deps.onError(err);
+        return;
+      }
       for (const { id, accountId, sample } of page) {
         const plan = this.members.get(accountId);
         if (plan !== undefined) this.rollup.sample(accountId, plan, sample);
