@@ -221,6 +221,24 @@ describe('GET /api/pool/quota-history', () => {
     expect(replayed.fromRollup).toBe(true);
     expect(replayed.points).toEqual(computed.points);
     expect(replayed.points.length).toBeGreaterThan(200);
+
+    // Stopped half-way through a replay, the next start replays again instead of serving half a series.
+    expect((await p.admin(`/api/accounts/${p.ids[2]}/resume`, { method: 'POST' })).status).toBe(200);
+    expect(chart.replaying).toBe(true);
+    await p.core.stop();
+    const restarted = await startCoreOn(p.core.config.dataDir, p.sim, {
+      now: clock.now,
+      accountsTuning: TEST_TUNING,
+    });
+    try {
+      const again = restarted.services.poolHistory;
+      const all = again.read(24, 300);
+      expect(all).toMatchObject({ fromRollup: false, accounts: 3 });
+      await expect.poll(() => again.replaying).toBe(false);
+      expect(again.read(24, 300)).toMatchObject({ fromRollup: true, points: all.points });
+    } finally {
+      await restarted.stop();
+    }
   });
 
   it('is empty before any account has reported', async () => {
