@@ -335,8 +335,8 @@ ALTER TABLE request_log ADD COLUMN transport TEXT NOT NULL DEFAULT 'http' CHECK 
 // Issue 14: the pool's quota chart, kept as samples are stored instead of replayed from every account's history
 // on each read. One row per minute in which the pool's capacity-weighted used % changed: the first and last
 // change in it, the highest value of each window and the value after the last change. `pool_quota_rollup` says
-// which accounts (and plans) the rows were computed for and since when; the chart reads them only for a range
-// that starts later, and computes from the samples otherwise.
+// which accounts (and plans) the rows were computed for (empty while they are rebuilt from the samples) and since
+// when they cover.
 const V5_POOL_QUOTA_ROLLUP = `
 CREATE TABLE pool_quota_minutes (
   minute         INTEGER PRIMARY KEY,
