@@ -83,8 +83,12 @@ export interface Simulator {
   setWebSocketLimits(limits: Partial<WebSocketLimits>): void;
   /** Send `openai-model: <model>` in WebSocket upgrade responses (none by default; undefined stops it). */
   setWebSocketUpgradeModel(model: string | undefined): void;
-  /** WebSocket connections open now, and accepted since the start. */
-  readonly webSocketStats: { readonly open: number; readonly accepted: number };
+  /** WebSocket connections open now, accepted since the start, and upgrades a `stall` fault holds now. */
+  readonly webSocketStats: {
+    readonly open: number;
+    readonly accepted: number;
+    readonly stalledHandshakes: number;
+  };
   injectFault(spec: FaultSpec): FaultHandle;
   clearFaults(): void;
   clearRequests(): void;

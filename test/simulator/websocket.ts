@@ -58,8 +58,8 @@ export interface WebSocketEndpoint {
    * differs from the model it asks for, and no model is known at the upgrade.
    */
   upgradeModel: string | undefined;
-  /** Connections open now, and ever accepted. */
-  readonly stats: { open: number; accepted: number };
+  /** Connections open now, ever accepted, and upgrades held unanswered by a `stall` handshake fault now. */
+  readonly stats: { open: number; accepted: number; stalledHandshakes: number };
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>
@@ -104,10 +104,11 @@ export function attachWebSocket(
   const endpoint: WebSocketEndpoint = {
     limits: { ...DEFAULT_WS_LIMITS },
     upgradeModel: undefined,
-    stats: { open: 0, accepted: 0 },
+    stats: { open: 0, accepted: 0, stalledHandshakes: 0 },
   };
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: true });
   const connections = new Set<Connection>();
+  const stalled = new Set<Duplex>();
   let ids = 0;
   let turnStates = 0;
   wss.on('headers', (headers) => {
@@ -121,6 +122,7 @@ export function attachWebSocket(
   });
   closing.addEventListener('abort', () => {
     for (const c of connections) c.ws.terminate();
+    for (const s of stalled) s.destroy();
     wss.close();
   });
 
@@ -161,6 +163,21 @@ export function attachWebSocket(
     if (fault?.kind === 'reset_before_headers') {
       finish(0);
       return void socket.destroy();
+    }
+    // Holds the upgrade unanswered until the client gives up on it (`handshakeStalls` counts those still held).
+    if (fault?.kind === 'stall') {
+      finish(0);
+      stalled.add(socket);
+      endpoint.stats.stalledHandshakes = stalled.size;
+      socket.on('error', () => undefined);
+      // Reading is what notices the client's FIN; the server's sockets are half-open, so end ours too.
+      socket.resume();
+      socket.once('end', () => socket.destroy());
+      socket.once('close', () => {
+        stalled.delete(socket);
+        endpoint.stats.stalledHandshakes = stalled.size;
+      });
+      return;
     }
     if (fault) {
       const f = httpFault(fault, { model: '', planType: account.planType, now: now() });

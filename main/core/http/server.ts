@@ -110,6 +110,9 @@ export function createHttpServer(router: Router, log: Logger, options: HttpServe
   // Upgrades the proxy does not serve (another path, or WebSockets turned off) are refused, so the Codex CLI
   // falls back to HTTP streaming at once (PROTOCOL.md §12).
   server.on('upgrade', (req, socket, head) => {
+    // Node drops its own error listener from an upgraded socket: without one, a client resetting its connection
+    // while its upgrade is answered (426, a refusal, or the pool still opening upstream) would crash the process.
+    socket.on('error', () => undefined);
     try {
       if (options.upgrade?.(req, socket, head)) return;
     } catch (err) {
