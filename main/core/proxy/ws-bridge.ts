@@ -167,17 +167,23 @@ export function bridgeConnection(
     pump();
   });
   client.on('error', () => undefined);
-  client.once('close', () => {
-    closed.abort();
-    queue.length = 0;
-    conn.dropBinding();
-  });
+  const gone = new Promise<void>((resolve) =>
+    client.once('close', () => {
+      closed.abort();
+      queue.length = 0;
+      conn.dropBinding();
+      resolve();
+    }),
+  );
 
   return {
     async shutdown() {
       stopping = true;
       await busy;
       client.close(CLOSE_GOING_AWAY, 'Codex Pool is stopping');
+      // Done once the close handshake is: the last events (compressed asynchronously) and the close frame are
+      // still queued when close() returns, and the terminate that follows a shutdown would discard them.
+      await gone;
     },
     terminate() {
       closed.abort();

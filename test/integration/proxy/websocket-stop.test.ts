@@ -1,0 +1,52 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openResponsesSocket } from '../../helpers/responses-socket';
+import { startCoreOn } from '../../helpers/pool-harness';
+import { createSimulator } from '../../simulator';
+
+const userItem = (text: string) => ({
+  type: 'message',
+  role: 'user',
+  content: [{ type: 'input_text', text }],
+});
+
+describe('stopping with a WebSocket response in flight', () => {
+  it('delivers the whole response, then closes with 1001, and its log row survives the restart', async () => {
+    const sim = await createSimulator();
+    const dataDir = await mkdtemp(join(tmpdir(), 'codex-pool-ws-stop-'));
+    try {
+      const core = await startCoreOn(dataDir, sim);
+      const account = sim.addAccount({ email: 'ws-stop@example.com', planType: 'pro' });
+      const { account: record } = core.services.accounts.importAuthJson(account.authJson());
+      const s = await openResponsesSocket(
+        `${core.url.replace(/^http/, 'ws')}/backend-api/codex/responses`,
+        {},
+      );
+      sim.injectFault({ kind: 'slow_first_byte', ms: 300 });
+      const turn = s.turn({ input: [userItem('hi')] });
+      await sim.waitForRequest((r) => r.frameType === 'response.create');
+      const stopped = core.stop();
+
+      const ended = await turn;
+      expect(ended.closed).toBeUndefined();
+      expect(ended.events.at(-1)).toMatchObject({ type: 'response.completed' });
+      await stopped;
+      expect(await s.closed).toBe(1001);
+
+      const again = await startCoreOn(dataDir, sim);
+      const { requests } = (await (await again.admin('/api/requests?limit=10')).json()) as {
+        requests: { accountId: string; status: number; transport: string; outputTokens: number }[];
+      };
+      await again.stop();
+      expect(requests).toEqual([
+        expect.objectContaining({ accountId: record.id, status: 200, transport: 'websocket' }),
+      ]);
+      expect(requests[0]!.outputTokens).toBeGreaterThan(0);
+    } finally {
+      await sim.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});
