@@ -16,7 +16,11 @@ import { ConversationContext } from './ws-context';
 import { runWsResponse, type WsExchangeDeps } from './ws-exchange';
 import type { UpstreamBinding, WsConnection } from './ws-types';
 
-/** Bytes queued for a client above which upstream reading pauses, and below which it resumes. */
+/**
+ * Bytes queued for a client above which the pool stops reading (upstream and the client itself), and below which
+ * it reads again. The client too: each frame it sends is answered, so one that sends without reading would
+ * otherwise make the pool buffer answers without bound.
+ */
 const CLIENT_BUFFER_HIGH = 4 * 1024 * 1024;
 const CLIENT_BUFFER_LOW = 1024 * 1024;
 
@@ -53,7 +57,8 @@ export function createWsConnection(inbound: IncomingHttpHeaders): PendingConnect
     },
     bind(next) {
       binding = next;
-      paused = false;
+      // A client still behind holds the new socket too; the next send callback that finds it caught up resumes it.
+      if (paused) next.socket.pause();
       // An upstream socket that closes while idle is simply forgotten; the next turn opens a new one.
       next.socket.on('error', () => undefined);
       next.socket.once('close', () => {
@@ -73,13 +78,15 @@ export function createWsConnection(inbound: IncomingHttpHeaders): PendingConnect
         if (paused && to.bufferedAmount < CLIENT_BUFFER_LOW) {
           paused = false;
           binding?.socket.resume();
+          to.resume();
         }
       });
-      // A client that reads slower than upstream writes: stop reading upstream rather than buffer without bound,
-      // as the SSE relay does with the client's socket.
+      // A client that reads slower than we write: stop reading rather than buffer without bound, as the SSE relay
+      // does with the client's socket.
       if (!paused && to.bufferedAmount > CLIENT_BUFFER_HIGH) {
         paused = true;
         binding?.socket.pause();
+        to.pause();
       }
     },
     attach(accepted) {

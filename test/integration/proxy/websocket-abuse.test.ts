@@ -1,11 +1,14 @@
+import type { IncomingMessage } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
 import { startPool, type PoolHarness } from '../../helpers/pool-harness';
 
 /** Polls wait long enough for a loaded CI machine; they end as soon as the condition holds. */
 const POLL = { timeout: 10_000 };
 
-// The WebSocket door as a careless or hostile client uses it: sockets that vanish mid-handshake.
+// The WebSocket door as a careless or hostile client uses it: sockets that vanish mid-handshake, a client that
+// sends and never reads.
 let pool: PoolHarness;
 const uncaught: unknown[] = [];
 const onUncaught = (err: unknown): void => void uncaught.push(err);
@@ -58,5 +61,47 @@ describe('a client that resets its connection during the handshake', () => {
     for (let i = 0; i < 5; i += 1) await reset(await rawUpgrade('/backend-api/codex/models'));
     expect((await pool.fetch('/api/health')).status).toBe(200);
     expect(uncaught).toEqual([]);
+  });
+});
+
+/** The pool's own side of the next client WebSocket accepted, to see what it buffers and whether it reads. */
+function nextServerSocket(): Promise<Socket> {
+  const door = pool.core.services.websocket;
+  const handle = door.handle.bind(door);
+  return new Promise((resolve) => {
+    door.handle = (req: IncomingMessage, socket, head) => {
+      door.handle = handle;
+      resolve(socket as Socket);
+      return handle(req, socket, head);
+    };
+  });
+}
+
+describe('a client that sends and never reads', () => {
+  it('is read no further once its answers back up, so it cannot make the pool buffer without bound', async () => {
+    const FRAMES = 400;
+    // Each frame's answer echoes its unknown type: 400 x ~100 kB answers, far beyond any socket buffer.
+    const frame = JSON.stringify({ type: 'x'.repeat(100 * 1024) });
+    const serverSide = nextServerSocket();
+    const ws = new WebSocket(`${pool.core.url.replace(/^http/, 'ws')}/backend-api/codex/responses`, {
+      perMessageDeflate: false,
+    });
+    ws.on('error', () => undefined);
+    await new Promise((resolve) => ws.once('open', resolve));
+    const server = await serverSide;
+    let answers = 0;
+    ws.on('message', () => (answers += 1));
+    ws.pause();
+    for (let i = 0; i < FRAMES; i += 1) ws.send(frame);
+    // Masked client frames: 2 header bytes, 8 of length, 4 of mask.
+    const everything = FRAMES * (frame.length + 14);
+    // Either the pool stops reading, or (without backpressure) it reads every frame and answers them all.
+    await expect.poll(() => server.isPaused() || server.bytesRead >= everything, POLL).toBe(true);
+    expect(server.writableLength).toBeLessThan(16 * 1024 * 1024);
+    expect(server.bytesRead).toBeLessThan(everything);
+    // Once the client reads again, so does the pool: every frame is answered.
+    ws.resume();
+    await expect.poll(() => answers, { timeout: 30_000 }).toBe(FRAMES);
+    ws.close();
   });
 });
