@@ -41,14 +41,18 @@ export interface BridgedConnection {
   terminate(): void;
 }
 
-/** A client connection before and after its handshake: `attach` gives it the accepted client socket. */
-export type PendingConnection = WsConnection & { attach(client: WebSocket): void };
+/**
+ * A client connection before and after its handshake: `attach` gives it the accepted client socket; `flushed`
+ * resolves once everything sent so far is written out (compression is asynchronous).
+ */
+export type PendingConnection = WsConnection & { attach(client: WebSocket): void; flushed(): Promise<void> };
 
 /** The connection state of one client, created before its handshake so an upstream socket can be bound early. */
 export function createWsConnection(inbound: IncomingHttpHeaders): PendingConnection {
   let binding: UpstreamBinding | undefined;
   let client: WebSocket | undefined;
   let paused = false;
+  let written: Promise<void> = Promise.resolve();
   return {
     inbound,
     turnState: undefined,
@@ -73,7 +77,10 @@ export function createWsConnection(inbound: IncomingHttpHeaders): PendingConnect
     send(text) {
       if (client?.readyState !== WebSocket.OPEN) return;
       const to = client;
+      let done: () => void = () => undefined;
+      written = new Promise((resolve) => (done = resolve));
       to.send(text, () => {
+        done();
         // Written out: read upstream again once the client has caught up.
         if (paused && to.bufferedAmount < CLIENT_BUFFER_LOW) {
           paused = false;
@@ -92,6 +99,7 @@ export function createWsConnection(inbound: IncomingHttpHeaders): PendingConnect
     attach(accepted) {
       client = accepted;
     },
+    flushed: () => written,
   };
 }
 
@@ -174,23 +182,21 @@ export function bridgeConnection(
     pump();
   });
   client.on('error', () => undefined);
-  const gone = new Promise<void>((resolve) =>
-    client.once('close', () => {
-      closed.abort();
-      queue.length = 0;
-      conn.dropBinding();
-      resolve();
-    }),
-  );
+  client.once('close', () => {
+    closed.abort();
+    queue.length = 0;
+    conn.dropBinding();
+  });
 
   return {
     async shutdown() {
       stopping = true;
       await busy;
+      // The last events may still be compressing, and the terminate that follows a shutdown would discard them.
+      // The close frame itself is not compressed: it is written at once. Its answer is not awaited, so a client
+      // that does not read while idle cannot hold the stop up.
+      await conn.flushed();
       client.close(CLOSE_GOING_AWAY, 'Codex Pool is stopping');
-      // Done once the close handshake is: the last events (compressed asynchronously) and the close frame are
-      // still queued when close() returns, and the terminate that follows a shutdown would discard them.
-      await gone;
     },
     terminate() {
       closed.abort();
