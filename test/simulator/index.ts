@@ -83,6 +83,8 @@ export interface Simulator {
   setWebSocketLimits(limits: Partial<WebSocketLimits>): void;
   /** Send `openai-model: <model>` in WebSocket upgrade responses (none by default; undefined stops it). */
   setWebSocketUpgradeModel(model: string | undefined): void;
+  /** Every open WebSocket goes silent (no pongs, no answers), as behind a NAT that dropped the mapping. */
+  muteWebSockets(): void;
   /** WebSocket connections open now, accepted since the start, and upgrades a `stall` fault holds now. */
   readonly webSocketStats: {
     readonly open: number;
@@ -176,6 +178,7 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     setRateLimitsEvent: (on) => void (backend.emitRateLimitsEvent = on),
     setWebSocketLimits: (limits) => void Object.assign(webSocket.limits, limits),
     setWebSocketUpgradeModel: (model) => void (webSocket.upgradeModel = model),
+    muteWebSockets: () => webSocket.muteOpenConnections(),
     get webSocketStats() {
       return { ...webSocket.stats };
     },

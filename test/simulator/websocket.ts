@@ -47,6 +47,8 @@ interface Connection {
   busy: boolean;
   expired: boolean;
   closed: AbortController;
+  /** Answers nothing, pings included: a peer gone silent (a NAT that dropped the mapping, a dead host). */
+  muted: boolean;
   /** `socket.bytesRead` at the previous frame: the wire (compressed) size of the next one. */
   bytesRead: number;
 }
@@ -58,6 +60,8 @@ export interface WebSocketEndpoint {
    * differs from the model it asks for, and no model is known at the upgrade.
    */
   upgradeModel: string | undefined;
+  /** Makes every open connection a silent peer: no pong, no answer to any frame; it still sees a close. */
+  muteOpenConnections(): void;
   /** Connections open now, ever accepted, and upgrades held unanswered by a `stall` handshake fault now. */
   readonly stats: { open: number; accepted: number; stalledHandshakes: number };
 }
@@ -104,9 +108,13 @@ export function attachWebSocket(
   const endpoint: WebSocketEndpoint = {
     limits: { ...DEFAULT_WS_LIMITS },
     upgradeModel: undefined,
+    muteOpenConnections: () => {
+      for (const c of connections) c.muted = true;
+    },
     stats: { open: 0, accepted: 0, stalledHandshakes: 0 },
   };
-  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: true });
+  // Pongs are sent by hand, so a muted connection can stop answering them.
+  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: true, autoPong: false });
   const connections = new Set<Connection>();
   const stalled = new Set<Duplex>();
   let ids = 0;
@@ -195,6 +203,7 @@ export function attachWebSocket(
         busy: false,
         expired: false,
         closed: new AbortController(),
+        muted: false,
         bytesRead: req.socket.bytesRead,
       };
       record.connectionId = c.id;
@@ -212,7 +221,11 @@ export function attachWebSocket(
       if (!c.busy) endByLimit(c);
     }, endpoint.limits.lifetimeMs);
     lifetime.unref();
+    c.ws.on('ping', (data: Buffer) => {
+      if (!c.muted) c.ws.pong(data);
+    });
     c.ws.on('message', (data: RawData, isBinary: boolean) => {
+      if (c.muted) return;
       const raw = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
       const wire = c.req.socket.bytesRead - c.bytesRead;
       c.bytesRead = c.req.socket.bytesRead;

@@ -48,7 +48,7 @@ export interface BridgedConnection {
 export type PendingConnection = WsConnection & { attach(client: WebSocket): void; flushed(): Promise<void> };
 
 /** The connection state of one client, created before its handshake so an upstream socket can be bound early. */
-export function createWsConnection(inbound: IncomingHttpHeaders): PendingConnection {
+export function createWsConnection(inbound: IncomingHttpHeaders, pingMs: number): PendingConnection {
   let binding: UpstreamBinding | undefined;
   let client: WebSocket | undefined;
   let paused = false;
@@ -65,7 +65,9 @@ export function createWsConnection(inbound: IncomingHttpHeaders): PendingConnect
       if (paused) next.socket.pause();
       // An upstream socket that closes while idle is simply forgotten; the next turn opens a new one.
       next.socket.on('error', () => undefined);
+      const stopPinging = keepAlive(next.socket, pingMs, () => paused);
       next.socket.once('close', () => {
+        stopPinging();
         if (binding === next) binding = undefined;
       });
     },
@@ -101,6 +103,25 @@ export function createWsConnection(inbound: IncomingHttpHeaders): PendingConnect
     },
     flushed: () => written,
   };
+}
+
+/**
+ * Pings `socket` every `periodMs` and closes it when nothing (a pong, an event) came back for a whole period. Not
+ * while it is paused for a slow client: unread, its pongs would look missing. Returns the stop.
+ */
+function keepAlive(socket: WebSocket, periodMs: number, paused: () => boolean): () => void {
+  let heard = true;
+  const hear = (): void => void (heard = true);
+  socket.on('pong', hear);
+  socket.on('message', hear);
+  const timer = setInterval(() => {
+    if (paused()) return void (heard = true);
+    if (!heard) return socket.terminate();
+    heard = false;
+    socket.ping();
+  }, periodMs);
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 /** Bridges an accepted client socket. `route` is the client route, for the request log. */

@@ -70,7 +70,7 @@ export function createWsUpgrade(deps: WsUpgradeDeps): WsUpgrade {
         refuseUpgrade(socket, err);
         return true;
       }
-      const conn = createWsConnection(req.headers);
+      const conn = createWsConnection(req.headers, deps.timeouts.webSocketPingMs);
       const accept = (): void =>
         wss.handleUpgrade(req, socket, head, (client) => {
           const bridged = bridgeConnection(deps, client, conn, route);

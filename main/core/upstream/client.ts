@@ -16,6 +16,11 @@ export interface UpstreamTimeouts {
   bodyIdleMs: number;
   /** From the request's arrival to the first byte the client hears, over every attempt; past it, a 504. */
   firstByteMs: number;
+  /**
+   * Ping period of a bound upstream WebSocket; one that answered nothing for a whole period is closed, so a peer
+   * gone silent while idle (a NAT that dropped the mapping) is replaced before the next turn, not waited on.
+   */
+  webSocketPingMs: number;
 }
 
 /** Defaults: reasoning models may think for a while, but never as long as the client's 300 s. */
@@ -24,6 +29,7 @@ export const DEFAULT_UPSTREAM_TIMEOUTS: UpstreamTimeouts = {
   headersMs: 60_000,
   bodyIdleMs: 240_000,
   firstByteMs: 240_000,
+  webSocketPingMs: 30_000,
 };
 
 /**
