@@ -116,7 +116,7 @@ export function createHttpServer(router: Router, log: Logger, options: HttpServe
     try {
       if (options.upgrade?.(req, socket, head)) return;
     } catch (err) {
-      log.error('websocket upgrade failed', { path: req.url, err });
+      log.error('websocket upgrade failed', { path: (req.url ?? '/').split('?')[0], err });
       socket.destroy();
       return;
     }

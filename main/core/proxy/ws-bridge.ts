@@ -14,7 +14,7 @@ import {
 } from '../protocol';
 import { ConversationContext } from './ws-context';
 import { runWsResponse, type WsExchangeDeps } from './ws-exchange';
-import type { UpstreamBinding, WsConnection } from './ws-types';
+import { SERVER_STOPPING, type UpstreamBinding, type WsConnection } from './ws-types';
 
 /**
  * Bytes queued for a client above which the pool stops reading (upstream and the client itself), and below which
@@ -29,6 +29,8 @@ const CLIENT_BUFFER_LOW = 1024 * 1024;
  * for each); upstream itself allows 16 in flight per connection, so this is the same bound on what a client holds.
  */
 const MAX_QUEUED_MESSAGES = 16;
+/** And their bytes: one full-size `response.create` may wait, not sixteen (≈240 MiB). */
+const MAX_QUEUED_BYTES = 16 * 1024 * 1024;
 
 /** Close code when Codex Pool stops (RFC 6455 "going away"): the client reconnects or falls back. */
 const CLOSE_GOING_AWAY = 1001;
@@ -135,6 +137,7 @@ export function bridgeConnection(
   const closed = new AbortController();
   const context = new ConversationContext();
   const queue: string[] = [];
+  let queuedBytes = 0;
   let busy: Promise<void> | undefined;
   let stopping = false;
 
@@ -145,6 +148,7 @@ export function bridgeConnection(
     if (busy || closed.signal.aborted) return;
     const text = queue.shift();
     if (text === undefined) return;
+    queuedBytes -= Buffer.byteLength(text);
     if (stopping) {
       refuse(503, clientErrorBody('server_shutting_down', 'Codex Pool is stopping. Try again in a minute.'));
       return pump();
@@ -189,23 +193,26 @@ export function bridgeConnection(
     }
     // Answered, not closed (PROTOCOL.md §7): a close or a 413 makes the Codex CLI resend it five times.
     if (bytes.length > MAX_WS_CREATE_BYTES) return refuse(400, oversizeFrameError(bytes.length));
-    if (queue.length >= MAX_QUEUED_MESSAGES) {
+    if (queue.length >= MAX_QUEUED_MESSAGES || queuedBytes + bytes.length > MAX_QUEUED_BYTES) {
       return refuse(
         429,
         clientErrorBody(
           'too_many_queued_responses',
-          `At most ${MAX_QUEUED_MESSAGES} messages wait on one connection; send the next one when a response has ended.`,
+          `At most ${MAX_QUEUED_MESSAGES} messages (${MAX_QUEUED_BYTES / 1024 / 1024} MiB) wait on one connection; send the next one when a response has ended.`,
           { type: 'invalid_request_error' },
         ),
       );
     }
-    queue.push(bytes.toString('utf8'));
+    const text = bytes.toString('utf8');
+    queue.push(text);
+    queuedBytes += Buffer.byteLength(text);
     pump();
   });
   client.on('error', () => undefined);
   client.once('close', () => {
     closed.abort();
     queue.length = 0;
+    queuedBytes = 0;
     conn.dropBinding();
   });
 
@@ -220,7 +227,8 @@ export function bridgeConnection(
       client.close(CLOSE_GOING_AWAY, 'Codex Pool is stopping');
     },
     terminate() {
-      closed.abort();
+      // The response cut off here was ours to end, not the client's: its log row says so.
+      closed.abort(SERVER_STOPPING);
       conn.dropBinding();
       client.terminate();
     },

@@ -19,7 +19,7 @@ import {
 import type { StreamFacts, SurfacedError } from './upstream-attempt';
 import { tryWebSocket } from './ws-attempt';
 import { inputItems, OutputCollector, type ConversationContext } from './ws-context';
-import type { WsConnection, WsResponseRun, WsTryDeps } from './ws-types';
+import { SERVER_STOPPING, type WsConnection, type WsResponseRun, type WsTryDeps } from './ws-types';
 
 /** What a WebSocket response needs: the HTTP exchange's parts plus the socket side's. */
 export type WsExchangeDeps = ExchangeDeps & WsTryDeps;
@@ -115,7 +115,7 @@ export async function runWsResponse(
     );
     if (end.kind === 'client_gone') {
       if (deadlinePassed && !signal.aborted) answer(trace, send, firstByteTimeout(deps.timeouts.firstByteMs));
-      else trace.errorCode = 'client_disconnected';
+      else trace.errorCode = signal.reason === SERVER_STOPPING ? SERVER_STOPPING : 'client_disconnected';
       context.forget();
     } else if (end.kind === 'delivered') {
       // What the next response on a new socket resends in full (ws-context.ts): only a success extends the chain.

@@ -61,3 +61,6 @@ export interface WsResponseRun {
   /** True once any event of this response reached the client: no failover after that. */
   wrote: boolean;
 }
+
+/** The abort reason of a client connection Codex Pool closes because it is stopping (not the client leaving). */
+export const SERVER_STOPPING = 'server_shutting_down';

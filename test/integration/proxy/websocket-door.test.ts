@@ -183,6 +183,22 @@ describe('the WebSocket door', () => {
     s.ws.terminate();
   });
 
+  it('bounds the bytes that may wait too: a third 6 MiB frame behind a stalled response is refused', async () => {
+    const s = await openResponsesSocket(wsUrl('/backend-api/codex/responses'), {});
+    const create = (text: string) => ({ type: 'response.create', model: 'gpt-5.5', input: [userItem(text)] });
+    pool.sim.injectFault({ kind: 'stall', afterEvents: 2 });
+    s.send(create('stalls'));
+    await pool.sim.waitForRequest((r) => r.frameType === 'response.create' && r.rawBody.includes('stalls'));
+    const big = 'x'.repeat(6 * 1024 * 1024);
+    for (let i = 0; i < 3; i++) s.send(create(big));
+    await expect.poll(() => s.events.filter((e) => e['type'] === 'error').length, POLL).toBe(1);
+    expect(s.events.find((e) => e['type'] === 'error')).toMatchObject({
+      status: 429,
+      error: { code: 'too_many_queued_responses', message: expect.stringContaining('16 MiB') },
+    });
+    s.ws.terminate();
+  });
+
   it('answers a malformed frame with a 400 error event', async () => {
     const s = await openResponsesSocket(wsUrl('/backend-api/codex/responses'), {});
     s.ws.send('not json');

@@ -49,4 +49,35 @@ describe('stopping with a WebSocket response in flight', () => {
       await rm(dataDir, { recursive: true, force: true });
     }
   });
+
+  it('a response still open when the 10 s grace runs out is logged as cut by the stop, not by the client', async () => {
+    const sim = await createSimulator();
+    const dataDir = await mkdtemp(join(tmpdir(), 'codex-pool-ws-stop-'));
+    try {
+      const core = await startCoreOn(dataDir, sim);
+      const account = sim.addAccount({ email: 'ws-stall@example.com', planType: 'pro' });
+      core.services.accounts.importAuthJson(account.authJson());
+      const s = await openResponsesSocket(
+        `${core.url.replace(/^http/, 'ws')}/backend-api/codex/responses`,
+        {},
+      );
+      sim.injectFault({ kind: 'stall', afterEvents: 6 });
+      void s.turn({ input: [userItem('hi')] }).catch(() => undefined);
+      await sim.waitForRequest((r) => r.frameType === 'response.create');
+      await core.stop();
+      expect(await s.closed).not.toBe(1000);
+
+      const again = await startCoreOn(dataDir, sim);
+      const { requests } = (await (await again.admin('/api/requests?limit=10')).json()) as {
+        requests: { errorCode: string | null; transport: string }[];
+      };
+      await again.stop();
+      expect(requests).toEqual([
+        expect.objectContaining({ errorCode: 'server_shutting_down', transport: 'websocket' }),
+      ]);
+    } finally {
+      await sim.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 30_000);
 });
