@@ -159,7 +159,12 @@ async function setUp(sim: Simulator) {
       costPerRequest: { primary: 0, secondary: 0 },
     }),
   );
-  const pool = await startPool(sim);
+  // BENCH_POOL_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof": profile the pool, or try V8 flags, in the same load.
+  const pool = await startPool(
+    sim,
+    {},
+    (process.env['BENCH_POOL_NODE_ARGS'] ?? '').split(' ').filter(Boolean),
+  );
   for (const a of accounts) {
     const res = await request(`${pool.url}/api/accounts/import`, {
       method: 'POST',

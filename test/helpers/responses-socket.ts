@@ -109,3 +109,13 @@ export function openResponsesSocket(url: string, headers: Record<string, string>
     ws.once('error', (e) => reject(e));
   });
 }
+
+/** A user message input item with one text part. */
+export const userItem = (text: string) => ({
+  type: 'message',
+  role: 'user',
+  content: [{ type: 'input_text', text }],
+});
+
+/** Polls wait long enough for a loaded CI machine; they end as soon as the condition holds. */
+export const POLL = { timeout: 10_000 };

@@ -1,11 +1,9 @@
 import type { IncomingMessage } from 'node:http';
+import { POLL } from '../../helpers/responses-socket';
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { startPool, type PoolHarness } from '../../helpers/pool-harness';
-
-/** Polls wait long enough for a loaded CI machine; they end as soon as the condition holds. */
-const POLL = { timeout: 10_000 };
 
 // The WebSocket door as a careless or hostile client uses it: sockets that vanish mid-handshake, a client that
 // sends and never reads.

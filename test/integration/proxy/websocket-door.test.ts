@@ -1,10 +1,13 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UpgradeRefused, openResponsesSocket, type ResponsesSocket } from '../../helpers/responses-socket';
+import {
+  UpgradeRefused,
+  openResponsesSocket,
+  type ResponsesSocket,
+  userItem,
+  POLL,
+} from '../../helpers/responses-socket';
 import { startPool, type PoolHarness } from '../../helpers/pool-harness';
-
-/** Polls wait long enough for a loaded CI machine; they end as soon as the condition holds. */
-const POLL = { timeout: 10_000 };
 
 // The WebSocket door: which paths upgrade, the same Host/Origin checks and proxy API keys as HTTP, and the
 // 15 MiB frame cap answered with an error event rather than a close (PROTOCOL.md §7, §12).
@@ -15,12 +18,6 @@ beforeAll(async () => {
 afterAll(() => pool.close());
 
 const wsUrl = (path: string): string => `${pool.core.url.replace(/^http/, 'ws')}${path}`;
-const userItem = (text: string) => ({
-  type: 'message',
-  role: 'user',
-  content: [{ type: 'input_text', text }],
-});
-
 async function refusal(path: string, headers: Record<string, string> = {}): Promise<UpgradeRefused> {
   const outcome = await openResponsesSocket(wsUrl(path), headers).then(
     async (s) => {

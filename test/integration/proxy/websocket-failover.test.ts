@@ -1,10 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { openResponsesSocket, type ResponsesSocket } from '../../helpers/responses-socket';
+import { openResponsesSocket, type ResponsesSocket, userItem, POLL } from '../../helpers/responses-socket';
 import { startPool, type PoolHarness } from '../../helpers/pool-harness';
 import type { RecordedRequest, ReplyContext } from '../../simulator';
-
-/** Polls wait long enough for a loaded CI machine; they end as soon as the condition holds. */
-const POLL = { timeout: 10_000 };
 
 // Failover and broken streams over the pool's WebSocket transport (BALANCER.md §7, PROTOCOL.md §7), driven by a
 // plain `ws` client shaped like the Codex CLI (permessage-deflate, one socket, chained turns).
@@ -14,12 +11,6 @@ afterEach(async () => {
   await Promise.all(sockets.splice(0).map((s) => s.close()));
   await pool?.close();
   pool = undefined;
-});
-
-const userItem = (text: string) => ({
-  type: 'message',
-  role: 'user',
-  content: [{ type: 'input_text', text }],
 });
 
 async function connect(p: PoolHarness, headers: Record<string, string> = {}): Promise<ResponsesSocket> {

@@ -1,15 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openResponsesSocket } from '../../helpers/responses-socket';
+import { openResponsesSocket, userItem, POLL } from '../../helpers/responses-socket';
 import { startPool, type PoolHarness } from '../../helpers/pool-harness';
-
-/** Polls wait long enough for a loaded CI machine; they end as soon as the condition holds. */
-const POLL = { timeout: 10_000 };
-
-const userItem = (text: string) => ({
-  type: 'message',
-  role: 'user',
-  content: [{ type: 'input_text', text }],
-});
 
 // An idle upstream socket whose peer went silent (a NAT that dropped the mapping) is noticed by its pings and
 // replaced, instead of swallowing the next turn until the stall watchdog fails the account over.

@@ -1,10 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { openResponsesSocket, type ResponsesSocket } from '../../helpers/responses-socket';
+import { openResponsesSocket, type ResponsesSocket, userItem, POLL } from '../../helpers/responses-socket';
 import { startPool, type PoolHarness } from '../../helpers/pool-harness';
 import { twoAccounts } from './two-accounts';
-
-/** Polls wait long enough for a loaded CI machine; they end as soon as the condition holds. */
-const POLL = { timeout: 10_000 };
 
 // The WebSocket side keeps the HTTP side's watchdogs (issue 8) and learns quota from `codex.rate_limits`
 // (PROTOCOL.md §6, §8). Bounds are shortened here; only the stalling case waits for them.
@@ -14,12 +11,6 @@ afterEach(async () => {
   await Promise.all(sockets.splice(0).map((s) => s.close()));
   await pool?.close();
   pool = undefined;
-});
-
-const userItem = (text: string) => ({
-  type: 'message',
-  role: 'user',
-  content: [{ type: 'input_text', text }],
 });
 
 async function connect(p: PoolHarness): Promise<ResponsesSocket> {

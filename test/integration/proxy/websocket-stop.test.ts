@@ -2,15 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openResponsesSocket } from '../../helpers/responses-socket';
+import { openResponsesSocket, userItem } from '../../helpers/responses-socket';
 import { startCoreOn } from '../../helpers/pool-harness';
 import { createSimulator } from '../../simulator';
-
-const userItem = (text: string) => ({
-  type: 'message',
-  role: 'user',
-  content: [{ type: 'input_text', text }],
-});
 
 describe('stopping with a WebSocket response in flight', () => {
   it('delivers the whole response, then closes with 1001, and its log row survives the restart', async () => {

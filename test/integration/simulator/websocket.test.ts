@@ -1,5 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { UpgradeRefused, accountHeaders, openResponsesSocket } from '../../helpers/responses-socket';
+import {
+  UpgradeRefused,
+  accountHeaders,
+  openResponsesSocket,
+  userItem,
+} from '../../helpers/responses-socket';
 import type { ResponsesSocket } from '../../helpers/responses-socket';
 import { postResponses } from '../../helpers/sim-client';
 import { collectSse } from '../../helpers/sse';
@@ -7,12 +12,6 @@ import { DEFAULT_WS_LIMITS, createSimulator } from '../../simulator/index';
 import type { ReplyContext, SimAccountView, Simulator } from '../../simulator/index';
 
 const types = (events: readonly Record<string, unknown>[]) => events.map((e) => e['type']);
-const userItem = (text: string) => ({
-  type: 'message',
-  role: 'user',
-  content: [{ type: 'input_text', text }],
-});
-
 // The Responses WebSocket variant of PROTOCOL.md §7, driven by a plain `ws` client.
 describe('simulator WebSocket variant', () => {
   let sim: Simulator;
