@@ -1,13 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import type { CoreConfig } from './config';
 import { isLoopbackHost } from './config';
 import type { Logger } from './log';
 import type { Route } from './http/router';
 import type { GuardOptions } from './admin/guard';
 import { createWriteQueue, type Store, type WriteQueue } from './store';
-import { startLogWriter, withLogWriter } from './store/log-writer';
-import { REQUEST_LOG_INSERT_SQL, requestLogParams } from './store/requests-repository';
-import { RESPONSE_OWNER_RECORD_SQL } from './store/response-owners-repository';
+import { withLogWriter } from './store/log-writer';
+import { startRequestLogWriter } from './store/request-log-writer';
+import { requestLogParams } from './store/requests-repository';
 import { StorageHealth } from './store/storage-health';
 import type { SecretBox } from './secrets';
 import type { GatedModelEntry } from './balancer';
@@ -19,12 +18,10 @@ import { AccountService } from './accounts/account-service';
 import { Affinity } from './proxy/affinity';
 import { ApiKeyService } from './proxy/api-keys';
 import { ModelCatalog } from './proxy/catalog';
-import { proxyRoutes } from './proxy/proxy-routes';
-import { createClientGate } from './proxy/client-gate';
-import type { ExchangeDeps } from './proxy/exchange';
-import { MAX_WS_MESSAGE_BYTES, createWsUpgrade, type WsUpgrade } from './proxy/ws-upgrade';
-import { createPooledUsageCache } from './usage/pooled-usage-cache';
 import { codexPersona } from './proxy/persona';
+import { buildProxySurface, localOrigin } from './proxy-surface';
+import type { WsUpgrade } from './proxy/ws-upgrade';
+import { createPooledUsageCache } from './usage/pooled-usage-cache';
 import { EventBus } from './events/event-bus';
 import { adminEventFromPool } from './events/admin-events';
 import { LoginManager } from './accounts/oauth-login';
@@ -114,24 +111,19 @@ export function buildServices(deps: ServiceDeps): Services {
     log.error('a queued database write failed', { err });
   };
   const writeQueue = createWriteQueue(store, { onError: writeFailed, onCommit: () => storage.succeeded() });
-  // The request log and response owners, written on a thread of their own (issue 14); a flush of `queue` covers
-  // them, so reads that must see a request just logged and account deletion work as before.
-  const statements = { requestLog: REQUEST_LOG_INSERT_SQL, responseOwner: RESPONSE_OWNER_RECORD_SQL };
-  const logWriter = startLogWriter({
-    path: store.path,
-    statements,
+  // A flush of `queue` covers the log writer too, so reads that must see a request just logged and account
+  // deletion work as before.
+  const logWriter = startRequestLogWriter(store, {
     onError: writeFailed,
     onCommit: () => storage.succeeded(),
-    fallback: (writes) =>
-      store.transaction(() => {
-        for (const [name, params] of writes)
-          store.runStatement(statements[name as keyof typeof statements], params);
-      }),
   });
   const queue = withLogWriter(writeQueue, logWriter);
   const settings = new SettingsService(store.settings);
   let registryCache: readonly GatedModelEntry[] = store.registry.list();
   const registry = (): readonly GatedModelEntry[] => registryCache;
+  const reloadRegistry = (): void => {
+    registryCache = store.registry.list();
+  };
   const events = new EventBus();
   const conversations = new ConversationTracker();
   // Follows the pool through the two hooks below and reads it back (once it is built) for members and plans.
@@ -256,10 +248,6 @@ export function buildServices(deps: ServiceDeps): Services {
   settings.onChange(() => events.publish({ type: 'settings' }));
   const apiKeys = new ApiKeyService(store.apiKeys, (write) => queue.push(() => write()));
   const catalog = new ModelCatalog({ pool, tokens, upstream, now });
-  const nowMs = (): number => now() * 1000 + (Date.now() % 1000);
-  let lastSelection = 0;
-  const selectionTime = (): number => (lastSelection = Math.max(nowMs() / 1000, lastSelection + 1e-6));
-
   const pooledUsage = createPooledUsageCache({
     version: () => pool.quotaVersion,
     accounts: () => pool.accounts(),
@@ -270,26 +258,27 @@ export function buildServices(deps: ServiceDeps): Services {
   const clientsSeen = new ClientsSeen(now);
   const selfTest = new SelfTest();
   const keyRequired = (): boolean => settings.get().requireApiKey || !isLoopbackHost(config.host);
-
-  const authorizeClient = createClientGate({
+  const proxy = buildProxySurface({
+    config,
+    env: deps.env,
     hostGuard: deps.hostGuard,
-    apiKeys,
-    keyRequired,
-    isSelfTest: (bearer) => selfTest.recognise(bearer),
-    noteClient: (userAgent, originator) => clientsSeen.note(userAgent, originator),
-  });
-
-  const exchangeDeps = {
+    log,
+    now,
+    random,
     pool,
     tokens,
     upstream,
+    timeouts,
     affinity,
-    settings: () => settings.get(),
+    settings,
     registry,
-    persona: codexPersona(),
-    pooledHeaders: () => pooledUsage.headers(),
-    logRequest: (row) => {
-      selfTest.observe(row.accountId);
+    apiKeys,
+    catalog,
+    pooledUsage,
+    keyRequired,
+    clientsSeen,
+    selfTest,
+    onRequestLogged: (row) => {
       const moved = conversations.observe(row);
       if (moved) events.publish(moved);
       logWriter.push('requestLog', requestLogParams(row));
@@ -302,32 +291,6 @@ export function buildServices(deps: ServiceDeps): Services {
         errorCode: row.errorCode,
       });
     },
-    now,
-    nowMs,
-    selectionTime,
-    random,
-    newRequestId: randomUUID,
-    sleep: (ms: number, signal: AbortSignal) => sleep(ms, signal),
-    timeouts,
-    log,
-  } satisfies ExchangeDeps;
-  const routes = proxyRoutes({
-    ...exchangeDeps,
-    authorizeClient,
-    catalog: () => catalog.get(),
-    openAiModels: () => catalog.openAi(),
-    pooledUsage: () => pooledUsage.body(),
-  });
-  // The ws client does not go through HTTPS_PROXY: behind one, clients are sent to HTTP streaming (426).
-  const webSocketsServed = !['HTTPS_PROXY', 'HTTP_PROXY', 'https_proxy', 'http_proxy'].some(
-    (name) => deps.env[name],
-  );
-  const websocket = createWsUpgrade({
-    ...exchangeDeps,
-    authorizeClient,
-    upstreamBaseUrl: config.upstreamBaseUrl,
-    maxUpstreamPayload: MAX_WS_MESSAGE_BYTES,
-    enabled: webSocketsServed,
   });
 
   const backup = new BackupService({
@@ -336,9 +299,7 @@ export function buildServices(deps: ServiceDeps): Services {
     tokens,
     settings,
     apiKeys,
-    reloadRegistry: () => {
-      registryCache = store.registry.list();
-    },
+    reloadRegistry,
     now,
     app: `codex-pool ${readVersion()}`,
   });
@@ -348,7 +309,7 @@ export function buildServices(deps: ServiceDeps): Services {
     home: deps.env['HOME'] || homedir(),
     origin: () => localOrigin(config.host, deps.hostGuard.port()),
     keyRequired,
-    webSockets: () => webSocketsServed,
+    webSockets: () => proxy.webSocketsServed,
     apiKeys,
     models: async () => {
       const list = (await catalog.openAi()) as { data?: { id: string }[] };
@@ -372,11 +333,9 @@ export function buildServices(deps: ServiceDeps): Services {
     upstream,
     auth,
     registry,
-    reloadRegistry: () => {
-      registryCache = store.registry.list();
-    },
-    proxyRoutes: routes,
-    websocket,
+    reloadRegistry,
+    proxyRoutes: proxy.routes,
+    websocket: proxy.websocket,
     events,
     logins,
     poller,
@@ -432,22 +391,4 @@ export function buildServices(deps: ServiceDeps): Services {
       await upstreams.close();
     },
   };
-}
-
-/** The origin a client on this machine uses: a wildcard bind is reached on loopback. */
-function localOrigin(host: string, port: number): string {
-  const h = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
-  return `http://${h.includes(':') ? `[${h}]` : h}:${port}`;
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
