@@ -58,6 +58,7 @@ export function startLogWriter(options: LogWriterOptions): LogWriter {
   const flushIntervalMs = options.flushIntervalMs ?? 250;
   const maxBatch = Math.max(1, options.maxBatch ?? 500);
   const flushTimeoutMs = options.flushTimeoutMs ?? 30_000;
+  const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
   // [0]: the last batch committed; [1]: 1 once the writer could not start (log-writer-worker.js).
   const done = new Int32Array(new SharedArrayBuffer(8));
   const { port1: results, port2: resultsForWorker } = new MessageChannel();
@@ -72,7 +73,7 @@ export function startLogWriter(options: LogWriterOptions): LogWriter {
   let worker: Worker | null = new Worker(new URL(WORKER_FILE, import.meta.url), {
     workerData: {
       path: options.path,
-      busyTimeoutMs: options.busyTimeoutMs ?? 5000,
+      busyTimeoutMs,
       statements: options.statements,
       done: done.buffer,
       results: resultsForWorker,
@@ -101,6 +102,17 @@ export function startLogWriter(options: LogWriterOptions): LogWriter {
     if (r.committed) {
       for (const err of errors) options.onError(err);
       options.onCommit();
+    } else if (isLockBusy(errors[0])) {
+      // Nothing was written: the main connection held the write lock past the busy timeout (a long restore, or
+      // a flush from inside one of its transactions). The writes are kept, ahead of later ones, for the next batch.
+      queued = [...writes, ...queued];
+      schedule();
+      options.onError(
+        new Error(
+          `The database stayed locked for over ${busyTimeoutMs / 1000} s; ${writes.length} writes are kept and retried`,
+          { cause: errors[0] },
+        ),
+      );
     } else {
       // The first failure is what sank the batch (SQLITE_FULL), later ones its echo ("no transaction is active").
       options.onError(new Error(`Could not commit ${r.count} queued writes`, { cause: errors[0] }));
@@ -203,6 +215,11 @@ export function startLogWriter(options: LogWriterOptions): LogWriter {
       return queued.length + sentCount;
     },
   };
+}
+
+/** SQLITE_BUSY and its extended codes: another connection held the lock; the batch was not begun. */
+function isLockBusy(err: { code?: string } | undefined): boolean {
+  return err?.code?.startsWith('SQLITE_BUSY') ?? false;
 }
 
 /** The write queue and the log writer as one: a flush or the pending count covers both. */

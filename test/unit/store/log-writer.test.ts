@@ -40,13 +40,18 @@ const row = (i: number): RequestLogInput => ({
 const statements = { requestLog: REQUEST_LOG_INSERT_SQL, responseOwner: RESPONSE_OWNER_RECORD_SQL };
 
 function start(
-  overrides: { statements?: Record<string, string>; fallback?: (w: readonly LogWrite[]) => void } = {},
+  overrides: {
+    statements?: Record<string, string>;
+    fallback?: (w: readonly LogWrite[]) => void;
+    busyTimeoutMs?: number;
+  } = {},
 ) {
   const errors: unknown[] = [];
   let commits = 0;
   writer = startLogWriter({
     path: store.path,
     statements: overrides.statements ?? statements,
+    busyTimeoutMs: overrides.busyTimeoutMs,
     flushIntervalMs: 60_000,
     onError: (err) => errors.push(err),
     onCommit: () => void (commits += 1),
@@ -108,5 +113,21 @@ describe('the request log writer thread', () => {
       ['requestLog', [1]],
       ['requestLog', [2]],
     ]);
+  });
+
+  it('keeps a batch the write lock turned away (a flush inside a transaction here) and commits it after', () => {
+    const { writer, errors } = start({ busyTimeoutMs: 50 });
+    // This thread holds the write lock while it waits for the writer, so the writer meets SQLITE_BUSY.
+    store.transaction(() => {
+      writer.push('requestLog', requestLogParams(row(1)));
+      writer.push('requestLog', requestLogParams(row(2)));
+      writer.flush();
+    });
+    expect(errors).toMatchObject([{ message: expect.stringMatching(/locked.*2 writes are kept/) }]);
+    expect(writer.pending).toBe(2);
+    writer.flush();
+    expect(store.requests.countSince(0)).toBe(2);
+    expect(writer.pending).toBe(0);
+    expect(errors).toHaveLength(1);
   });
 });
