@@ -89,6 +89,8 @@ describe('electron-builder packaging (linux dir, stand-in Electron)', () => {
 
   it('packs the main bundle, package.json, the assets and the renderer build', () => {
     expect(files).toContain('/dist/main/main.js');
+    // The request log's writer thread starts from this file beside the bundle (main/core/store/log-writer.ts).
+    expect(files).toContain('/dist/main/log-writer-worker.js');
     expect(files).toContain('/package.json');
     expect(files).toContain('/assets/tray-okTemplate.png');
     expect(files).toContain('/assets/tray-exhausted@2x.png');
