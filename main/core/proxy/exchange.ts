@@ -12,12 +12,14 @@ import type { PoolState } from '../pool/pool-state';
 import type { UpstreamClient, UpstreamTimeouts } from '../upstream/client';
 import type { TokenService } from '../accounts/token-service';
 import type { RequestLogInput } from '../store';
-import { hashStickyKey, type Affinity } from './affinity';
+import type { Affinity } from './affinity';
 import type { ResponseSink } from './sinks';
 import { tryUpstream, type StreamFacts, type SurfacedError } from './upstream-attempt';
 import {
   answer,
+  conversationAtStart,
   exchangeLogRow,
+  firstByteDeadline,
   INTERNAL_ERROR,
   newTrace,
   selectNow,
@@ -79,20 +81,16 @@ export async function runExchange(
     if (!res.writableFinished) abort.abort();
   };
   res.on('close', onClose);
-  // The client must hear something before its own idle timeout: past `firstByteMs` with nothing sent (a stream
-  // not yet committed, or a collected answer whose upstream never started), stop waiting and say so.
-  let deadlinePassed = false;
-  const deadline = setTimeout(() => {
-    if (sink.wrote || (!request.stream && facts.ttfbAt !== null)) return;
-    deadlinePassed = true;
-    abort.abort();
-  }, deps.timeouts.firstByteMs);
-
+  // Past `firstByteMs` with nothing sent (a stream not yet committed, or a collected answer whose upstream never
+  // started), stop waiting and say so.
+  const deadline = firstByteDeadline(
+    deps.timeouts.firstByteMs,
+    () => sink.wrote || (!request.stream && facts.ttfbAt !== null),
+    abort,
+  );
   const compact = request.upstreamPath === '/codex/responses/compact';
-  const stickyKey = request.stickyKey;
-  const stickyHash = stickyKey === undefined ? undefined : hashStickyKey(stickyKey);
   // For the request log's conversation view (issue 9): where the conversation was mapped, and the first pick.
-  const mappedAtStart = stickyHash === undefined ? null : deps.affinity.mapped(stickyHash);
+  const { stickyHash, mappedAtStart } = conversationAtStart(deps.affinity, request.stickyKey);
   const facts: StreamFacts = { responseId: null, usage: null, ttfbAt: null };
   const trace = newTrace();
   const send = (error: SurfacedError): void => sendJson(res, error.status, error.body, error.headers);
@@ -148,7 +146,7 @@ export async function runExchange(
       trace,
     );
     if (end.kind === 'client_gone') {
-      if (deadlinePassed) answer(trace, send, firstByteTimeout(deps.timeouts.firstByteMs));
+      if (deadline.passed()) answer(trace, send, firstByteTimeout(deps.timeouts.firstByteMs));
       else trace.errorCode = 'client_disconnected';
     }
   } catch (err) {
@@ -156,7 +154,7 @@ export async function runExchange(
     if (!res.headersSent) answer(trace, send, INTERNAL_ERROR);
     else res.destroy();
   } finally {
-    clearTimeout(deadline);
+    deadline.clear();
     res.off('close', onClose);
     deps.logRequest(
       exchangeLogRow(trace, {

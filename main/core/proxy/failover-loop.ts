@@ -17,6 +17,7 @@ import {
 } from '../balancer';
 import type { RequestLogInput } from '../store';
 import { tryAccount, type AccountTry, type AttemptResult } from './account-try';
+import { hashStickyKey, type Affinity } from './affinity';
 import { conversationFacts } from './conversation-facts';
 import { tokenCounts, type ExchangeDeps } from './exchange';
 import type { StreamFacts, SurfacedError, TryResult } from './upstream-attempt';
@@ -63,6 +64,33 @@ export type FailoverEnd =
   | { kind: 'delivered'; accountId: string; result: Extract<TryResult, { kind: 'delivered' }> }
   | { kind: 'answered' }
   | { kind: 'client_gone' };
+
+/**
+ * The first-byte bound every exchange keeps: the client must hear something before its own idle timeout, so past
+ * `ms` with nothing `heard`, the exchange is aborted (and answers `firstByteTimeout` when `passed`).
+ */
+export function firstByteDeadline(
+  ms: number,
+  heard: () => boolean,
+  abort: AbortController,
+): { passed: () => boolean; clear: () => void } {
+  let passed = false;
+  const timer = setTimeout(() => {
+    if (heard()) return;
+    passed = true;
+    abort.abort();
+  }, ms);
+  return { passed: () => passed, clear: () => clearTimeout(timer) };
+}
+
+/** The conversation's sticky hash, and the account it was mapped to when the request arrived (the log's view). */
+export function conversationAtStart(
+  affinity: Affinity,
+  stickyKey: string | undefined,
+): { stickyHash: string | undefined; mappedAtStart: string | null } {
+  const stickyHash = stickyKey === undefined ? undefined : hashStickyKey(stickyKey);
+  return { stickyHash, mappedAtStart: stickyHash === undefined ? null : affinity.mapped(stickyHash) };
+}
 
 /** Records an error answer in the trace and sends it. */
 export function answer(trace: ExchangeTrace, send: FailoverSpec['send'], error: SurfacedError): void {

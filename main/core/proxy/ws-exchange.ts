@@ -6,11 +6,12 @@
  */
 import type { SelectionResult } from '../balancer';
 import { extractStickyKey, responseCreateFrame, wrappedErrorEvent, type JsonObject } from '../protocol';
-import { hashStickyKey } from './affinity';
 import { firstByteTimeout, type ExchangeDeps } from './exchange';
 import {
   answer,
+  conversationAtStart,
   exchangeLogRow,
+  firstByteDeadline,
   INTERNAL_ERROR,
   newTrace,
   selectNow,
@@ -65,16 +66,11 @@ export async function runWsResponse(
     output: new OutputCollector(),
     wrote: false,
   };
-  let deadlinePassed = false;
-  const deadline = setTimeout(() => {
-    if (run.wrote) return;
-    deadlinePassed = true;
-    abort.abort();
-  }, deps.timeouts.firstByteMs);
-
-  const stickyKey = extractStickyKey(create.body, conn.inbound);
-  const stickyHash = stickyKey === undefined ? undefined : hashStickyKey(stickyKey);
-  const mappedAtStart = stickyHash === undefined ? null : deps.affinity.mapped(stickyHash);
+  const deadline = firstByteDeadline(deps.timeouts.firstByteMs, () => run.wrote, abort);
+  const { stickyHash, mappedAtStart } = conversationAtStart(
+    deps.affinity,
+    extractStickyKey(create.body, conn.inbound),
+  );
   const trace = newTrace();
   const send = (error: SurfacedError): void =>
     conn.send(wrappedErrorEvent(error.status, error.body, error.headers));
@@ -114,7 +110,8 @@ export async function runWsResponse(
       trace,
     );
     if (end.kind === 'client_gone') {
-      if (deadlinePassed && !signal.aborted) answer(trace, send, firstByteTimeout(deps.timeouts.firstByteMs));
+      if (deadline.passed() && !signal.aborted)
+        answer(trace, send, firstByteTimeout(deps.timeouts.firstByteMs));
       else trace.errorCode = signal.reason === SERVER_STOPPING ? SERVER_STOPPING : 'client_disconnected';
       context.forget();
     } else if (end.kind === 'delivered') {
@@ -129,7 +126,7 @@ export async function runWsResponse(
     conn.dropBinding();
     context.forget();
   } finally {
-    clearTimeout(deadline);
+    deadline.clear();
     signal.removeEventListener('abort', onClose);
     deps.logRequest(
       exchangeLogRow(trace, {
