@@ -3,18 +3,23 @@ import { createLogger } from '../../../main/core/log';
 import { startPool, type PoolHarness } from '../../helpers/pool-harness';
 import { openResponsesSocket } from '../../helpers/responses-socket';
 
+/** A pool of a plus and a pro account whose every log line (debug level) lands in `lines`. */
+function loggedPool(prefix: string, lines: string[]): Promise<PoolHarness> {
+  return startPool({
+    deps: { log: createLogger('debug', (line) => lines.push(line)) },
+    accounts: [
+      { email: `${prefix}-a@example.com`, planType: 'plus' },
+      { email: `${prefix}-b@example.com`, planType: 'pro' },
+    ],
+  });
+}
+
 // No token may appear in a log line, an error a client sees, or an admin API answer (export excepted).
 describe('tokens never leak', () => {
   const lines: string[] = [];
   let pool: PoolHarness;
   beforeAll(async () => {
-    pool = await startPool({
-      deps: { log: createLogger('debug', (line) => lines.push(line)) },
-      accounts: [
-        { email: 'leak-a@example.com', planType: 'plus' },
-        { email: 'leak-b@example.com', planType: 'pro' },
-      ],
-    });
+    pool = await loggedPool('leak', lines);
   });
   afterAll(() => pool.close());
 
@@ -75,13 +80,7 @@ describe('tokens never leak over WebSocket', () => {
   const lines: string[] = [];
   let pool: PoolHarness;
   beforeAll(async () => {
-    pool = await startPool({
-      deps: { log: createLogger('debug', (line) => lines.push(line)) },
-      accounts: [
-        { email: 'ws-leak-a@example.com', planType: 'plus' },
-        { email: 'ws-leak-b@example.com', planType: 'pro' },
-      ],
-    });
+    pool = await loggedPool('ws-leak', lines);
   });
   afterAll(() => pool.close());
 
