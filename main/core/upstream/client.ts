@@ -1,4 +1,5 @@
-import { Agent, EnvHttpProxyAgent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { Agent, EnvHttpProxyAgent } from './undici-parts';
 
 /**
  * Timeouts of upstream calls, in milliseconds. Every bound sits below the Codex CLI's own 300 s idle timeout, so
