@@ -24,7 +24,8 @@ export interface RelayedEvent {
  * translator, or a collector for non-streaming clients. `commit` is called once, right before the first event
  * that reaches the client; until then nothing has been written and failover is still possible. `event` takes
  * the events of one upstream chunk; `flush` then writes them, so one chunk costs one socket write, and its
- * promise is the socket's backpressure.
+ * promise is the socket's backpressure. The events of the chunk that holds the terminal event are not flushed:
+ * the sink's owner completes the response with them.
  */
 export interface RelaySink {
   commit(): void;
@@ -125,9 +126,12 @@ export function relayStream(
       return undefined;
     };
 
-    /** Writes what a chunk produced; decides once the socket took it. */
+    /**
+     * Writes what a chunk produced; decides once the socket took it. The chunk that ends the stream is left to the
+     * sink's `complete`, which writes it with the end of the response: one socket write, not two (issue 14).
+     */
     const step = (done: RelayResult | undefined, onWritten: () => void): void => {
-      const flushed = committed ? sink.flush() : undefined;
+      const flushed = committed && done?.kind !== 'terminal' ? sink.flush() : undefined;
       if (!flushed) return onWritten();
       body.pause();
       flushed.then(onWritten, (err: unknown) => settle(() => reject(err), false));
