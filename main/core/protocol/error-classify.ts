@@ -237,6 +237,31 @@ const LOCAL_NETWORK_CODES = new Set(['ENETUNREACH', 'ENETDOWN', 'EAI_AGAIN', 'EN
  * everything else (reset, refused, timeouts, undici socket errors) is transient.
  */
 export function classifyNetworkError(err: unknown): UpstreamOutcome {
+  const { codes, names } = causeChain(err);
+  const neutral = codes.find((c) => isOneOf(NEUTRAL_CODES, c));
+  if (neutral !== undefined) return { kind: 'neutral', code: neutral };
+  if (codes.some((c) => LOCAL_NETWORK_CODES.has(c))) return { kind: 'neutral', code: 'network_unavailable' };
+  if (/\bAbortError\b/.test(names)) return { kind: 'neutral', code: 'client_disconnected' };
+  return { kind: 'transient', code: codes[0]?.toLowerCase() ?? 'network_error' };
+}
+
+/**
+ * Whether an error the HTTP client threw is a fault in Codex Pool rather than the transport's: one of the
+ * engine's own classes (a `TypeError` such as "x is not a function", a `RangeError`…) with no `code` on it or its
+ * causes. undici's errors and the system's carry a `code` (undici wraps its "fetch failed" around one); a proxy's
+ * plain `Error` stays a transport failure.
+ */
+export function isProgrammingError(err: unknown): boolean {
+  const engine =
+    err instanceof TypeError ||
+    err instanceof RangeError ||
+    err instanceof ReferenceError ||
+    err instanceof SyntaxError;
+  return engine && causeChain(err).codes.length === 0;
+}
+
+/** The `code`s and `name`s of an error and its first causes. */
+function causeChain(err: unknown): { codes: string[]; names: string } {
   const codes: string[] = [];
   let names = '';
   let cur: unknown = err;
@@ -245,9 +270,5 @@ export function classifyNetworkError(err: unknown): UpstreamOutcome {
     if (typeof cur.name === 'string') names += ` ${cur.name}`;
     cur = cur.cause;
   }
-  const neutral = codes.find((c) => isOneOf(NEUTRAL_CODES, c));
-  if (neutral !== undefined) return { kind: 'neutral', code: neutral };
-  if (codes.some((c) => LOCAL_NETWORK_CODES.has(c))) return { kind: 'neutral', code: 'network_unavailable' };
-  if (/\bAbortError\b/.test(names)) return { kind: 'neutral', code: 'client_disconnected' };
-  return { kind: 'transient', code: codes[0]?.toLowerCase() ?? 'network_error' };
+  return { codes, names };
 }

@@ -52,6 +52,7 @@ export type { UpstreamErrorDetails, UpstreamErrorInput } from './error-classify'
 export {
   classifyErrorDetails,
   classifyNetworkError,
+  isProgrammingError,
   classifyStreamFailure,
   classifyUpstreamError,
   extractUpstreamError,

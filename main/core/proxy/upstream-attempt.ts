@@ -8,6 +8,7 @@ import {
   clientErrorBody,
   formatSeconds,
   httpStatusForError,
+  isProgrammingError,
   parseCodexRateLimitsEvent,
   parseRateLimitHeaders,
   shouldRefreshAndRetry,
@@ -93,6 +94,8 @@ export async function tryUpstream(ctx: TryContext): Promise<TryResult> {
     response = await ctx.upstream.send('POST', ctx.path, headers, ctx.body, ctx.signal);
   } catch (err) {
     if (ctx.signal.aborted) return { kind: 'client_gone' };
+    // A bug of ours is not the account's fault nor a network failure: the exchange logs it and answers a 500.
+    if (isProgrammingError(err)) throw err;
     const outcome = requestErrorOutcome(err);
     return { kind: 'failed', outcome, refreshAndRetry: false, error: gatewayError(outcome, ctx) };
   }

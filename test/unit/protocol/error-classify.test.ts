@@ -1,3 +1,6 @@
+import { once } from 'node:events';
+import { createServer, type AddressInfo } from 'node:net';
+import { Agent, request } from 'undici';
 import { describe, expect, it } from 'vitest';
 import {
   DEACTIVATION_CODES,
@@ -5,6 +8,7 @@ import {
   classifyNetworkError,
   classifyStreamFailure,
   classifyUpstreamError,
+  isProgrammingError,
   shouldRefreshAndRetry,
 } from '../../../main/core/protocol';
 
@@ -333,5 +337,55 @@ describe('classifyNetworkError', () => {
     ['not an error', { kind: 'transient', code: 'network_error' }],
   ])('%s', (err, expected) => {
     expect(classifyNetworkError(err)).toEqual(expected);
+  });
+});
+
+describe('isProgrammingError: a fault of ours, not of the transport', () => {
+  /** What undici rejects with for a request to `port` (127.0.0.1) under `agent`. */
+  const rejection = async (port: number, agent: Agent): Promise<unknown> => {
+    try {
+      await request(`http://127.0.0.1:${port}/`, { dispatcher: agent });
+    } catch (err) {
+      return err;
+    } finally {
+      await agent.destroy();
+    }
+    throw new Error('the request did not fail');
+  };
+
+  it('is false for what undici really throws when the connection is refused or upstream says nothing', async () => {
+    const closed = createServer().listen(0, '127.0.0.1');
+    await once(closed, 'listening');
+    const closedPort = (closed.address() as AddressInfo).port;
+    closed.close();
+    await once(closed, 'close');
+    expect(isProgrammingError(await rejection(closedPort, new Agent()))).toBe(false);
+
+    // Accepts, reads, never answers: undici's headers timeout.
+    const silent = createServer((socket) => socket.resume()).listen(0, '127.0.0.1');
+    await once(silent, 'listening');
+    const silentPort = (silent.address() as AddressInfo).port;
+    try {
+      const err = await rejection(silentPort, new Agent({ headersTimeout: 50 }));
+      expect((err as { code?: string }).code).toBe('UND_ERR_HEADERS_TIMEOUT');
+      expect(isProgrammingError(err)).toBe(false);
+    } finally {
+      silent.close();
+    }
+  });
+
+  it.each([
+    ['an engine error of our own', new TypeError('this.dispatcher.request is not a function'), true],
+    ['a RangeError', new RangeError('Maximum call stack size exceeded'), true],
+    [
+      'undici\'s "fetch failed" around a socket error',
+      new TypeError('fetch failed', { cause: Object.assign(new Error('x'), { code: 'UND_ERR_SOCKET' }) }),
+      false,
+    ],
+    ["a proxy's plain Error", new Error('SOCKS5 connection timeout'), false],
+    ['an abort', Object.assign(new Error('aborted'), { name: 'AbortError' }), false],
+    ['not an error at all', 'oops', false],
+  ])('%s', (_, err, expected) => {
+    expect(isProgrammingError(err)).toBe(expected);
   });
 });
