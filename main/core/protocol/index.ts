@@ -52,10 +52,10 @@ export type { UpstreamErrorDetails, UpstreamErrorInput } from './error-classify'
 export {
   classifyErrorDetails,
   classifyNetworkError,
-  isProgrammingError,
   classifyStreamFailure,
   classifyUpstreamError,
   extractUpstreamError,
+  isProgrammingError,
   shouldRefreshAndRetry,
 } from './error-classify';
 export type { ClientErrorExtra, OpenAiErrorBody } from './client-errors';

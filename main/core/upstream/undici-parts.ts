@@ -3,7 +3,8 @@
  * WebSocket, caches, mocks, interceptors): 0.5 MB of a 2 MB bundle that every start parsed and kept, ~5 MB of
  * resident memory at idle (issue 14). Importing this module does what the index does for dispatchers, and only
  * that: it gives every one the request API (`request`; `connect`, with which the proxy agent opens its tunnels).
- * The lockfile pins undici, and every upstream test, the corporate-proxy one included, goes through these parts.
+ * The lockfile pins undici. The in-process tests load undici's whole index as well, so the test that these parts
+ * suffice on their own runs the built CLI through a proxy (test/integration/core/cli-build.test.ts).
  */
 import Dispatcher from 'undici/lib/dispatcher/dispatcher.js';
 import api from 'undici/lib/api/index.js';
